@@ -1,0 +1,67 @@
+/**
+ * From a state_dict to our model: detect the family, plan, check every key is used, then build the
+ * weights in our layout (spectral norm folded, NHWC kernels, 3-filter rgb layer).
+ */
+import type { Architecture } from '../config/architecture';
+import { parseDeepConfig } from '../config/biggan_deep_config';
+import { parseBigGanOverrides } from '../config/biggan_config';
+import type { StateDict } from '../checkpoint/types';
+import { CancelledError } from '../errors';
+import { planBigGan } from './biggan_plan';
+import { planBigGanDeep } from './biggan_deep_plan';
+import { detectFamily, stripModulePrefix } from './detect_family';
+import { checkCoverage, type ConversionPlan, type ShapeMap } from './plan';
+
+export interface NamedWeight {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+export interface ConvertedModel {
+  architecture: Architecture;
+  weights: NamedWeight[];
+  notes: string[];
+}
+
+export interface ConvertOptions {
+  /** Text of a config.json: BigGAN-deep's released config, or BigGAN-PyTorch arguments (eps overrides). */
+  configText?: string;
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/** Plans a conversion from key names and shapes alone (no weights needed). */
+export function planConversion(shapes: ShapeMap, configText?: string): ConversionPlan {
+  const { keys, prefix } = stripModulePrefix([...shapes.keys()]);
+  const unprefixed: ShapeMap = prefix ? new Map(keys.map((k) => [k, shapes.get(prefix + k)!])) : shapes;
+  const family = detectFamily(keys);
+  const plan =
+    family === 'biggan-deep'
+      ? planBigGanDeep(unprefixed, configText === undefined ? undefined : parseDeepConfig(configText))
+      : planBigGan(unprefixed, configText === undefined ? {} : parseBigGanOverrides(configText));
+  checkCoverage(plan, keys, family === 'biggan-deep' ? 'BigGAN-deep' : 'BigGAN');
+  if (prefix) {
+    plan.weights = plan.weights.map((w) => ({ ...w, build: (get) => w.build((k) => get(prefix + k)) }));
+  }
+  return plan;
+}
+
+export function shapesOf(stateDict: StateDict): Map<string, number[]> {
+  return new Map([...stateDict].map(([k, t]) => [k, t.shape]));
+}
+
+export function convertStateDict(stateDict: StateDict, opts: ConvertOptions = {}): ConvertedModel {
+  const plan = planConversion(shapesOf(stateDict), opts.configText);
+  const get = (key: string) => stateDict.get(key)!;
+  const weights: NamedWeight[] = [];
+  const total = plan.weights.reduce((a, w) => a + w.shape.reduce((x, y) => x * y, 1), 0);
+  let done = 0;
+  for (const w of plan.weights) {
+    if (opts.signal?.aborted) throw new CancelledError('Conversion cancelled.');
+    weights.push({ name: w.name, shape: w.shape, data: w.build(get) });
+    done += w.shape.reduce((x, y) => x * y, 1);
+    opts.onProgress?.(done, total);
+  }
+  return { architecture: plan.architecture, weights, notes: plan.notes };
+}

@@ -1,0 +1,85 @@
+/**
+ * Building blocks of conversion plans: one function per kind of stored layer, each checking the
+ * shapes it consumes and producing the weight in our layout.
+ */
+import { ShapeReader, type WeightPlan } from './plan';
+import { convKernelToHwio, transpose2d } from './layout';
+import { foldSigma, sigmaBigGanPowerStep, sigmaTorchEval } from './spectral_norm';
+
+/** A tensor copied as it is (biases, BN statistics, embeddings). */
+export function plainWeight(r: ShapeReader, key: string, shape: number[], name = key): WeightPlan {
+  r.expect(key, shape);
+  return { name, shape, sources: [key], build: (get) => get(key).data };
+}
+
+/** torch.nn.utils.spectral_norm'd weight (BigGAN-deep): `weight_orig`, `weight_u`, `weight_v`. */
+function torchSn(r: ShapeReader, prefix: string, torchShape: number[]) {
+  const out = torchShape[0];
+  const rest = torchShape.slice(1).reduce((a, b) => a * b, 1);
+  const keys = [`${prefix}.weight_orig`, `${prefix}.weight_u`, `${prefix}.weight_v`];
+  r.expect(keys[0], torchShape);
+  r.expect(keys[1], [out]);
+  r.expect(keys[2], [rest]);
+  const fold = (get: (k: string) => { data: Float32Array }) => {
+    const w = get(keys[0]).data;
+    return foldSigma(w, sigmaTorchEval(w, out, get(keys[1]).data, get(keys[2]).data));
+  };
+  return { keys, fold };
+}
+
+/** BigGAN-PyTorch's SN'd weight: `weight`, `u0` [1,out], `sv0` [1] (a log, unused). */
+function bigganSn(r: ShapeReader, prefix: string, torchShape: number[], snEps: number) {
+  const out = torchShape[0];
+  const keys = [`${prefix}.weight`, `${prefix}.u0`, `${prefix}.sv0`];
+  r.expect(keys[0], torchShape);
+  r.expect(keys[1], [1, out]);
+  r.expect(keys[2], [1]);
+  const fold = (get: (k: string) => { data: Float32Array }) => {
+    const w = get(keys[0]).data;
+    return foldSigma(w, sigmaBigGanPowerStep(w, out, get(keys[1]).data, snEps));
+  };
+  return { keys, fold };
+}
+
+export type SnStyle = { kind: 'torch' } | { kind: 'biggan'; eps: number };
+
+function sn(r: ShapeReader, prefix: string, torchShape: number[], style: SnStyle) {
+  return style.kind === 'torch' ? torchSn(r, prefix, torchShape) : bigganSn(r, prefix, torchShape, style.eps);
+}
+
+/** SN Linear [out, in] stored as [in, out] so that y = x @ W. */
+export function snLinear(r: ShapeReader, prefix: string, inF: number, outF: number, style: SnStyle): WeightPlan {
+  const { keys, fold } = sn(r, prefix, [outF, inF], style);
+  return {
+    name: `${prefix}.weight`,
+    shape: [inF, outF],
+    sources: keys,
+    build: (get) => transpose2d(fold(get), outF, inF),
+  };
+}
+
+/** SN Conv2d [out, in, k, k] stored as [k, k, in, keepOut]. */
+export function snConv(
+  r: ShapeReader,
+  prefix: string,
+  cin: number,
+  cout: number,
+  k: number,
+  style: SnStyle,
+  keepOut = cout,
+): WeightPlan {
+  const torchShape = [cout, cin, k, k];
+  const { keys, fold } = sn(r, prefix, torchShape, style);
+  return {
+    name: `${prefix}.weight`,
+    shape: [k, k, cin, keepOut],
+    sources: keys,
+    build: (get) => convKernelToHwio(fold(get), torchShape, keepOut),
+  };
+}
+
+/** A bias of which only the first `keep` entries are used. */
+export function slicedBias(r: ShapeReader, key: string, full: number, keep: number): WeightPlan {
+  r.expect(key, [full]);
+  return { name: key, shape: [keep], sources: [key], build: (get) => get(key).data.slice(0, keep) };
+}

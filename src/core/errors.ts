@@ -1,0 +1,43 @@
+/**
+ * One error class per failure. Each message says what is wrong and what to do about it; the
+ * `name` survives the worker boundary so the UI can rebuild the same class (see worker/protocol).
+ */
+
+export class BigGanError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The bytes are not a checkpoint we can read (empty, truncated, not a torch/safetensors file). */
+export class CheckpointFormatError extends BigGanError {}
+
+/** The pickle names a global outside the state_dict whitelist; nothing was executed. */
+export class UnsafePickleError extends BigGanError {}
+
+/** The tensors do not form a BigGAN generator we know (missing key, wrong shape, unknown family). */
+export class ArchitectureError extends BigGanError {}
+
+/** A config.json (or an override) disagrees with the tensors, or cannot be inferred. */
+export class ConfigError extends BigGanError {}
+
+/** A converted model (model.json + shards) is malformed or does not match its description. */
+export class ModelFormatError extends BigGanError {}
+
+/** A sampling setting is out of range (truncation, class vector, z shape, chunk override). */
+export class SettingsError extends BigGanError {}
+
+/** The user (or a newer request) cancelled the operation. */
+export class CancelledError extends BigGanError {}
+
+export const ERROR_CLASSES = {
+  BigGanError,
+  CheckpointFormatError,
+  UnsafePickleError,
+  ArchitectureError,
+  ConfigError,
+  ModelFormatError,
+  SettingsError,
+  CancelledError,
+} as const;

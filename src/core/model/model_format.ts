@@ -1,0 +1,135 @@
+/**
+ * Our model format: a `model.json` whose `modelTopology` holds our architecture description and
+ * whose `weightsManifest` is a standard TensorFlow.js manifest, plus binary shards. Any tf.io
+ * loader (HTTP with progress, IndexedDB, browser files) reads it unchanged.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Architecture } from '../config/architecture';
+import type { NamedWeight } from '../convert/convert';
+import { ModelFormatError } from '../errors';
+import { encodeFloat16 } from './float16';
+
+export const MODEL_FORMAT = 'biggan-explorer-model';
+export const MODEL_FORMAT_VERSION = 1;
+export const DEFAULT_SHARD_BYTES = 4 * 1024 * 1024;
+
+export type WeightStorageDtype = 'float32' | 'float16';
+
+/** What we keep in model.json's `modelTopology`. */
+export interface ModelTopology {
+  formatVersion: number;
+  architecture: Architecture;
+  /** Names of the classes in index order; absent for ImageNet models (the app ships those). */
+  classNames?: string[];
+  weightsDtype: WeightStorageDtype;
+  /** SHA-256 of the weight bytes, hex: identifies the exact weights (export metadata, caches). */
+  contentHash: string;
+  source?: { file?: string; container?: string; notes?: string[] };
+}
+
+export interface ModelJson {
+  format: typeof MODEL_FORMAT;
+  generatedBy: string;
+  convertedBy: string;
+  modelTopology: ModelTopology;
+  weightsManifest: tf.io.WeightsManifestConfig;
+}
+
+export interface SerializedModel {
+  modelJson: ModelJson;
+  shards: { path: string; bytes: Uint8Array }[];
+}
+
+export interface SerializeOptions {
+  dtype?: WeightStorageDtype;
+  shardBytes?: number;
+  classNames?: string[];
+  source?: ModelTopology['source'];
+  generatedBy?: string;
+}
+
+function weightBytes(w: NamedWeight, dtype: WeightStorageDtype): Uint8Array {
+  const arr = dtype === 'float16' ? encodeFloat16(w.data) : w.data;
+  return new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
+}
+
+/** Packs weights into shards of at most `shardBytes` (a weight may straddle shards, as tf.io allows). */
+export async function serializeModel(
+  architecture: Architecture,
+  weights: NamedWeight[],
+  opts: SerializeOptions = {},
+): Promise<SerializedModel> {
+  const dtype = opts.dtype ?? 'float32';
+  const shardBytes = opts.shardBytes ?? DEFAULT_SHARD_BYTES;
+  const total = weights.reduce((a, w) => a + w.data.length * (dtype === 'float16' ? 2 : 4), 0);
+  const count = Math.max(1, Math.ceil(total / shardBytes));
+  const shards: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) shards.push(new Uint8Array(Math.min(shardBytes, total - i * shardBytes)));
+  let pos = 0;
+  for (const w of weights) {
+    let bytes = weightBytes(w, dtype);
+    while (bytes.length > 0) {
+      const shard = shards[Math.floor(pos / shardBytes)];
+      const at = pos % shardBytes;
+      const n = Math.min(bytes.length, shard.length - at);
+      shard.set(bytes.subarray(0, n), at);
+      bytes = bytes.subarray(n);
+      pos += n;
+    }
+  }
+  const paths = shards.map((_, i) => `group1-shard${i + 1}of${count}.bin`);
+  const specs: tf.io.WeightsManifestEntry[] = weights.map((w) =>
+    dtype === 'float16'
+      ? { name: w.name, shape: w.shape, dtype: 'float32', quantization: { dtype: 'float16' } }
+      : { name: w.name, shape: w.shape, dtype: 'float32' },
+  );
+  const modelJson: ModelJson = {
+    format: MODEL_FORMAT,
+    generatedBy: opts.generatedBy ?? 'biggan-explorer',
+    convertedBy: 'biggan convert',
+    modelTopology: {
+      formatVersion: MODEL_FORMAT_VERSION,
+      architecture,
+      ...(opts.classNames ? { classNames: opts.classNames } : {}),
+      weightsDtype: dtype,
+      contentHash: await sha256Hex(shards),
+      ...(opts.source ? { source: opts.source } : {}),
+    },
+    weightsManifest: [{ paths, weights: specs }],
+  };
+  return { modelJson, shards: paths.map((path, i) => ({ path, bytes: shards[i] })) };
+}
+
+async function sha256Hex(parts: Uint8Array[]): Promise<string> {
+  // Hash of the per-shard hashes: WebCrypto has no streaming digest, and one 230 MB copy is waste.
+  const digests = await Promise.all(parts.map((p) => crypto.subtle.digest('SHA-256', p as Uint8Array<ArrayBuffer>)));
+  const joined = new Uint8Array(digests.length * 32);
+  digests.forEach((d, i) => joined.set(new Uint8Array(d), i * 32));
+  const top = new Uint8Array(await crypto.subtle.digest('SHA-256', joined));
+  return [...top].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Checks that a model.json (or the artifacts a tf.io loader made from it) is ours. */
+export function readTopology(topology: unknown): ModelTopology {
+  if (typeof topology !== 'object' || topology === null || topology instanceof ArrayBuffer) {
+    throw new ModelFormatError(
+      'This model.json has no BigGAN Explorer description (modelTopology). It may be a different ' +
+        'TensorFlow.js model; convert a BigGAN checkpoint with `npx biggan convert`.',
+    );
+  }
+  const t = topology as Partial<ModelTopology>;
+  if (t.formatVersion !== MODEL_FORMAT_VERSION) {
+    throw new ModelFormatError(
+      `This model.json has format version ${String(t.formatVersion)}; this app reads version ` +
+        `${MODEL_FORMAT_VERSION}. Convert the checkpoint again with this version of the tool.`,
+    );
+  }
+  const a = t.architecture as Partial<Architecture> | undefined;
+  if (!a || (a.family !== 'biggan' && a.family !== 'biggan-deep')) {
+    throw new ModelFormatError(`Unknown model family '${String(a?.family)}' in model.json.`);
+  }
+  if (t.classNames !== undefined && (!Array.isArray(t.classNames) || t.classNames.length !== a.numClasses)) {
+    throw new ModelFormatError(`model.json lists ${t.classNames?.length} class names for ${a.numClasses} classes.`);
+  }
+  return t as ModelTopology;
+}

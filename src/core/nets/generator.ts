@@ -1,0 +1,25 @@
+/** What every generator offers, whatever its family. */
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Architecture } from '../config/architecture';
+
+export interface GeneratorInputs {
+  /** [N, zDim]: the latent, already truncated. */
+  z: tf.Tensor2D;
+  /** [N, numClasses]: class weights (one-hot, or a blend). */
+  classVector: tf.Tensor2D;
+  /** BigGAN-deep selects batch-norm statistics with it; BigGAN ignores it. In (0, 1]. */
+  truncation: number;
+  /**
+   * Per-slot latents replacing the part of z that slot would read (see latentSlots()):
+   * BigGAN: [N, chunkSize] for that chunk; BigGAN-deep: [N, zDim], a whole z for that layer.
+   * Missing or undefined entries use z.
+   */
+  slotZ?: (tf.Tensor2D | undefined)[];
+}
+
+export interface Generator {
+  readonly architecture: Architecture;
+  /** [N, R, R, 3] in [-1, 1]. The caller owns the result; inputs are not disposed. */
+  generate(inputs: GeneratorInputs): tf.Tensor4D;
+  dispose(): void;
+}
