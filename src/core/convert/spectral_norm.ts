@@ -3,56 +3,51 @@
  *
  * Both reference implementations store the un-normalised weight plus power-iteration vectors and
  * divide by sigma on every forward. In eval mode sigma depends only on stored tensors, so we
- * compute it once here (see REFERENCE.md, "Spectral norm"). Sums run in double precision; the
- * division is rounded to float32 as the reference's float32 division is.
+ * compute it once here (see REFERENCE.md, "Spectral norm"). The sums are float32, accumulated in
+ * order, as the reference's float32 matrix-vector products are: for BigGAN-deep this gives the
+ * reference's sigma bit for bit, where a double-precision sum differs by up to 1.2e-6 relative.
  */
 
-/** W[out, rest] times v[rest] -> [out], in double precision. */
-function matVec(w: Float32Array, rows: number, cols: number, v: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(rows);
+const f32 = Math.fround;
+
+/** W[rows, cols] times v[cols] -> [rows], float32 in order. */
+function matVec(w: Float32Array, rows: number, cols: number, v: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(rows);
   for (let r = 0; r < rows; r++) {
     let acc = 0;
     const base = r * cols;
-    for (let c = 0; c < cols; c++) acc += w[base + c] * v[c];
+    for (let c = 0; c < cols; c++) acc = f32(acc + f32(w[base + c] * v[c]));
     out[r] = acc;
   }
   return out;
 }
 
-/** u[rows] times W[rows, cols] -> [cols], in double precision. */
-function vecMat(u: ArrayLike<number>, w: Float32Array, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(cols);
+/** u[rows] times W[rows, cols] -> [cols], float32 in order. */
+function vecMat(u: ArrayLike<number>, w: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(cols);
   for (let r = 0; r < rows; r++) {
     const ur = u[r];
-    if (ur === 0) continue;
     const base = r * cols;
-    for (let c = 0; c < cols; c++) out[c] += ur * w[base + c];
+    for (let c = 0; c < cols; c++) out[c] = f32(out[c] + f32(ur * w[base + c]));
   }
   return out;
 }
 
 function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let acc = 0;
-  for (let i = 0; i < a.length; i++) acc += a[i] * b[i];
+  for (let i = 0; i < a.length; i++) acc = f32(acc + f32(a[i] * b[i]));
   return acc;
 }
 
-function normalize(x: Float64Array, eps: number): Float64Array {
-  const norm = Math.sqrt(dot(x, x));
-  const d = Math.max(norm, eps);
+/** x / max(||x||, eps), as F.normalize. */
+function normalize(x: Float32Array, eps: number): Float32Array {
+  const d = Math.max(f32(Math.sqrt(dot(x, x))), eps);
   return x.map((v) => v / d);
-}
-
-function divide(w: Float32Array, sigma: number): Float32Array {
-  const s = Math.fround(sigma);
-  const out = new Float32Array(w.length);
-  for (let i = 0; i < w.length; i++) out[i] = w[i] / s;
-  return out;
 }
 
 /**
  * torch.nn.utils.spectral_norm in eval mode (BigGAN-deep): sigma = u . (W v), no power step.
- * `weight` is [out, ...] viewed as [out, rows*...].
+ * `weight` is [out, ...] viewed as [out, rest].
  */
 export function sigmaTorchEval(weight: Float32Array, out: number, u: Float32Array, v: Float32Array): number {
   return dot(u, matVec(weight, out, weight.length / out, v));
@@ -66,10 +61,13 @@ export function sigmaBigGanPowerStep(weight: Float32Array, out: number, u0: Floa
   const cols = weight.length / out;
   const v = normalize(vecMat(u0, weight, out, cols), eps);
   const wv = matVec(weight, out, cols, v);
-  const u = normalize(wv, eps);
-  return dot(wv, u);
+  return dot(wv, normalize(wv, eps));
 }
 
+/** W / sigma, rounded to float32 as the reference's division is. */
 export function foldSigma(weight: Float32Array, sigma: number): Float32Array {
-  return divide(weight, sigma);
+  const s = f32(sigma);
+  const out = new Float32Array(weight.length);
+  for (let i = 0; i < weight.length; i++) out[i] = weight[i] / s;
+  return out;
 }

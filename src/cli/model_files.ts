@@ -1,0 +1,127 @@
+/**
+ * Models on disk: our converted folder (model.json + shards) read through a tf.io handler, raw
+ * checkpoints converted on the fly, and converted folders written atomically.
+ */
+import { existsSync, openAsBlob, readFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type * as tf from '@tensorflow/tfjs-core';
+import { readCheckpoint } from '../core/checkpoint';
+import type { ReadCheckpointResult } from '../core/checkpoint/types';
+import { convertStateDict, type ConvertedModel } from '../core/convert/convert';
+import { ModelFormatError } from '../core/errors';
+import { artifactsFromSerialized } from '../core/model/in_memory_artifacts';
+import { loadGenerator, type LoadedModel } from '../core/model/load_generator';
+import { serializeModel, type ModelJson, type SerializedModel, type SerializeOptions } from '../core/model/model_format';
+import { ProgressBar, formatBytes } from './progress_bar';
+
+export function isModelJson(path: string): boolean {
+  return basename(path) === 'model.json' || (existsSync(join(path, 'model.json')) && !path.endsWith('.bin'));
+}
+
+export function modelJsonPath(path: string): string {
+  return basename(path) === 'model.json' ? path : join(path, 'model.json');
+}
+
+export async function readModelJson(path: string): Promise<ModelJson> {
+  const file = modelJsonPath(path);
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as ModelJson;
+  } catch (e) {
+    throw new ModelFormatError(`Cannot read ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** Reads model.json and its shards as a tf.io loader would. */
+export async function loadArtifactsFromDisk(path: string): Promise<tf.io.ModelArtifacts> {
+  const file = modelJsonPath(path);
+  const json = await readModelJson(file);
+  const dir = dirname(file);
+  const buffers: ArrayBuffer[] = [];
+  for (const group of json.weightsManifest ?? []) {
+    for (const p of group.paths) {
+      const full = join(dir, p);
+      if (!existsSync(full)) throw new ModelFormatError(`Shard ${p} listed in ${file} is missing.`);
+      const b = readFileSync(full);
+      buffers.push(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+    }
+  }
+  const total = buffers.reduce((a, b) => a + b.byteLength, 0);
+  const data = new Uint8Array(total);
+  let at = 0;
+  for (const b of buffers) {
+    data.set(new Uint8Array(b), at);
+    at += b.byteLength;
+  }
+  return {
+    modelTopology: json.modelTopology as unknown as tf.io.ModelArtifacts['modelTopology'],
+    weightSpecs: (json.weightsManifest ?? []).flatMap((g) => g.weights),
+    weightData: data.buffer,
+  };
+}
+
+export async function readCheckpointFile(path: string, quiet = false): Promise<ReadCheckpointResult> {
+  const blob = await openAsBlob(resolve(path));
+  const bar = quiet ? null : new ProgressBar('read');
+  const result = await readCheckpoint(blob, { onProgress: (p) => bar?.update(p.loaded, p.total, formatBytes(p.loaded)) });
+  bar?.done(`${result.tensors.size} tensors, ${formatBytes(blob.size)} (${result.container})`);
+  return result;
+}
+
+export async function convertCheckpointFile(
+  path: string,
+  configPath: string | undefined,
+  quiet = false,
+): Promise<{ converted: ConvertedModel; container: string }> {
+  const { tensors, container } = await readCheckpointFile(path, quiet);
+  const bar = quiet ? null : new ProgressBar('convert');
+  const converted = convertStateDict(tensors, {
+    configText: configPath ? await readFile(configPath, 'utf8') : undefined,
+    onProgress: (d, t) => bar?.update(d, t),
+  });
+  bar?.done(`${converted.weights.length} weights`);
+  return { converted, container };
+}
+
+/** A model.json path, a converted folder or a raw checkpoint (converted in memory). */
+export async function loadModelFromPath(path: string, configPath?: string): Promise<LoadedModel> {
+  if (isModelJson(path)) return loadGenerator(await loadArtifactsFromDisk(path));
+  const { converted } = await convertCheckpointFile(path, configPath, true);
+  const serialized = await serializeModel(converted.architecture, converted.weights);
+  return loadGenerator(artifactsFromSerialized(serialized));
+}
+
+export async function serialize(converted: ConvertedModel, opts: SerializeOptions): Promise<SerializedModel> {
+  return serializeModel(converted.architecture, converted.weights, opts);
+}
+
+/**
+ * Writes into a sibling temporary folder, then renames it into place, so a failure never leaves a
+ * half-written model. An existing folder is replaced only if it holds nothing but a model.
+ */
+export async function writeModelDir(out: string, model: SerializedModel): Promise<void> {
+  const target = resolve(out);
+  if (existsSync(target)) {
+    const entries = await readdir(target);
+    const ours = (f: string) => f === 'model.json' || /^group\d+-shard\d+of\d+\.bin$/.test(f);
+    const foreign = entries.filter((f) => !ours(f));
+    if (foreign.length > 0) {
+      throw new ModelFormatError(
+        `${out} exists and holds other files (${foreign.slice(0, 3).join(', ')}); choose an empty or new --out folder.`,
+      );
+    }
+  }
+  await mkdir(dirname(target), { recursive: true });
+  const tmp = `${target}.tmp-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp);
+  try {
+    for (const s of model.shards) await writeFile(join(tmp, s.path), s.bytes);
+    await writeFile(join(tmp, 'model.json'), JSON.stringify(model.modelJson, null, 1));
+    await rm(target, { recursive: true, force: true });
+    await rename(tmp, target);
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}

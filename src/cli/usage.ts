@@ -1,0 +1,9 @@
+/** One-line usage of each command, shown by `biggan --help` and on a usage error. */
+export const USAGE = {
+  convert: 'biggan convert <checkpoint> [--config config.json] [--out dir] [--dtype float32|float16] [--class-names names.json]',
+  info: 'biggan info <checkpoint|model.json|model folder> [--config config.json]',
+  sample: `biggan sample [--model model.json|checkpoint] [--config config.json]
+  [--class 207 | "golden retriever" | 207:0.7,933:0.3] [--truncation 0.4] [--truncation-mode scaled|threshold]
+  [--seed 0] [--batch 1] [--out sample.png] [--grid]
+  [--z z.npy --class-vector c.npy] [--out-npy out.npy] [--backend wasm|cpu]`,
+} as const;

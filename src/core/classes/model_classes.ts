@@ -1,0 +1,16 @@
+/** The class list of a model: its own names if model.json carries them, else ImageNet's 1000. */
+import type { ModelTopology } from '../model/model_format';
+import { IMAGENET_CLASSES } from './imagenet_classes';
+
+export interface ModelClass {
+  /** names[0] is the display name; the rest are synonyms that search also matches. */
+  names: string[];
+  wnid?: string;
+}
+
+export function classesForModel(topology: Pick<ModelTopology, 'classNames' | 'architecture'>): readonly ModelClass[] {
+  if (topology.classNames) return topology.classNames.map((n) => ({ names: [n] }));
+  const n = topology.architecture.numClasses;
+  if (n === IMAGENET_CLASSES.length) return IMAGENET_CLASSES;
+  return Array.from({ length: n }, (_, i) => ({ names: [`class ${i}`] }));
+}
