@@ -98,9 +98,8 @@ export class BigGanDeepGenerator implements Generator {
     const stats = new Map<string, FixedStats>();
     for (const [prefix, table] of this.statTables) {
       const mean = tf.tensor1d(blendStatRows(table.means, table.channels, sel));
-      const variance = tf.tensor1d(blendStatRows(table.vars, table.channels, sel));
-      stats.set(prefix, { mean, invStd: inverseStd(variance, this.architecture.eps) });
-      variance.dispose();
+      const variance = blendStatRows(table.vars, table.channels, sel);
+      stats.set(prefix, { mean, invStd: tf.tidy(() => inverseStd(tf.tensor1d(variance), this.architecture.eps)) });
     }
     this.cached = { truncation, stats };
     return stats;

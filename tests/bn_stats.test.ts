@@ -1,0 +1,57 @@
+/**
+ * BigGAN-deep's batch-norm statistic selection against the reference's arithmetic (REFERENCE.md,
+ * "Which stats, exactly"): Python's math.modf(t / (1/50)) in double precision, the lower row
+ * weighted by coef, float32 products.
+ */
+import { describe, expect, it } from 'vitest';
+import { blendStatRows, selectStats } from '../src/core/nets/bn_stats';
+import { caseNames, readCase } from './helpers/fixtures';
+
+// [truncation, index, coef] as the reference computes them; coef for 0.14 is 0.14/0.02 - 7.
+const EXPECTED: [number, number, number][] = [
+  [0.02, 1, 0],
+  [0.14, 7, 0.14 / 0.02 - 7],
+  [0.4, 20, 0],
+  [0.5, 25, 0],
+  [0.725, 36, 0.725 / 0.02 - 36],
+  [0.999, 49, 0.999 / 0.02 - 49],
+  [1.0, 50, 0],
+];
+
+describe('batch-norm statistic selection', () => {
+  it.each(EXPECTED)('t = %s selects row %s with coef %s', (t, index, coef) => {
+    const sel = selectStats(t, 51);
+    expect(sel.index).toBe(index);
+    expect(sel.coef).toBe(coef);
+  });
+
+  it('has the float quirk at t = 0.14: rows 7 and 8 with coef 8.9e-16, i.e. row 8', () => {
+    const sel = selectStats(0.14, 51);
+    expect(sel.coef).toBeGreaterThan(8e-16);
+    expect(sel.coef).toBeLessThan(1e-15);
+    const table = Float32Array.from({ length: 51 * 2 }, (_, i) => Math.floor(i / 2) + 0.25 * (i % 2));
+    expect([...blendStatRows(table, 2, sel)]).toEqual([8, 8.25]);
+  });
+
+  it('matches the index and coefficient recorded in every fixture case', () => {
+    for (const name of caseNames('biggan-deep')) {
+      const c = readCase('biggan-deep', name);
+      const sel = selectStats(c.truncation!, 51);
+      expect(sel.index).toBe(c.bn_stats_index);
+      expect(sel.coef).toBeCloseTo(c.bn_stats_coef!, 12);
+    }
+  });
+
+  it('weights the lower row by coef and the upper by 1 - coef, in float32', () => {
+    const table = new Float32Array(51 * 3);
+    for (let r = 0; r < 51; r++) for (let c = 0; c < 3; c++) table[r * 3 + c] = Math.fround(Math.sin(r * 3 + c));
+    const sel = selectStats(0.725, 51);
+    const got = blendStatRows(table, 3, sel);
+    const a = Math.fround(sel.coef);
+    const b = Math.fround(1 - sel.coef);
+    for (let c = 0; c < 3; c++) {
+      expect(got[c]).toBe(Math.fround(Math.fround(table[36 * 3 + c] * a) + Math.fround(table[37 * 3 + c] * b)));
+    }
+    expect([...blendStatRows(table, 3, selectStats(1, 51))]).toEqual([...table.subarray(150, 153)]);
+  });
+});
