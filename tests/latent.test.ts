@@ -9,7 +9,7 @@ import type { Architecture } from '../src/core/config/architecture';
 import { latentSlots } from '../src/core/config/architecture';
 import { portableLog } from '../src/core/latent/portable_math';
 import { Rng } from '../src/core/latent/rng';
-import { drawSlot, sampleLatents } from '../src/core/latent/latent_request';
+import { drawSlot, sampleLatents, slotSize } from '../src/core/latent/latent_request';
 import type { LoadedModel } from '../src/core/model/load_generator';
 import { generateFromInputs, inputsFromSettings, type SampleSettings } from '../src/core/sampling/sample';
 import { NODE_BACKENDS, setBackend } from './helpers/backends';
@@ -113,7 +113,7 @@ describe.each(['biggan-deep', 'biggan'] as const)('%s latent controls', (family)
     expect(maxAbsDiff(resampled, base)).toBeGreaterThan(1e-3);
     const latents = sampleLatents(arch, { ...settings, slots });
     const kept = sampleLatents(arch, settings);
-    const size = family === 'biggan' ? arch.chunkSize : arch.zDim;
+    const size = slotSize(arch);
     const slot1 = (l: typeof latents) => (family === 'biggan' ? l.z.subarray(size, 2 * size) : (l.slotZ[1] ?? l.z));
     expect(slot1(latents)).toEqual(slot1(kept));
   });
@@ -121,7 +121,7 @@ describe.each(['biggan-deep', 'biggan'] as const)('%s latent controls', (family)
   it('scales a slot by its strength; strength 0 zeroes it', () => {
     const a = sampleLatents(arch, { seed: 5, truncation: 1, mode: 'scaled' });
     const b = sampleLatents(arch, { seed: 5, truncation: 1, mode: 'scaled', slots: [{ strength: 0 }] });
-    const size = family === 'biggan' ? arch.chunkSize : arch.zDim;
+    const size = slotSize(arch);
     expect(Array.from(b.z.subarray(0, size)).every((v) => v === 0)).toBe(true);
     expect(maxAbsDiff(a.z.subarray(0, size), b.z.subarray(0, size))).toBeGreaterThan(0);
   });
