@@ -5,5 +5,7 @@ export const USAGE = {
   sample: `biggan sample [--model model.json|checkpoint] [--config config.json]
   [--class 207 | "golden retriever" | 207:0.7,933:0.3] [--truncation 0.4] [--truncation-mode scaled|threshold]
   [--seed 0] [--batch 1] [--out sample.png] [--grid]
-  [--z z.npy --class-vector c.npy] [--out-npy out.npy] [--backend wasm|cpu]`,
+  [--z z.npy --class-vector c.npy] [--out-npy out.npy] [--from sample.png] [--backend wasm|cpu]`,
+  interpolate: `biggan interpolate --from a.png --to b.png [--steps 16] [--what z|class|both]
+  [--out anim.gif|strip.png|walk.npy] [--delay 80] [--model model.json]`,
 } as const;

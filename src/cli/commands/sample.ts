@@ -1,49 +1,43 @@
 /** `biggan sample`: draw samples to PNG (one per sample or a grid) or raw float32 .npy. */
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { classesForModel } from '../../core/classes/model_classes';
 import { parseClassSpec } from '../../core/classes/class_search';
 import { SettingsError } from '../../core/errors';
-import { encodePng, tileImages, type RgbImage } from '../../core/export/png';
-import { readNpy, writeNpy } from '../../core/io/npy';
+import { readSampleRecord } from '../../core/export/png_metadata';
+import { checkRecordFits, slotSettingsFromRecord, type RecordSource, type SampleRecord } from '../../core/export/sample_record';
+import { writeNpy } from '../../core/io/npy';
+import { classVector } from '../../core/latent/class_vector';
 import { checkTruncation, DEFAULT_TRUNCATION_MODE, TRUNCATION_MODES, type TruncationMode } from '../../core/latent/truncation';
-import type { LoadedModel } from '../../core/model/load_generator';
-import { generateFromInputs, inputsFromSettings, toUint8Rgb, type RawInputs, type SampleSettings } from '../../core/sampling/sample';
-import { DEFAULT_MODEL_PATH } from '../default_model';
-import { loadModelFromPath } from '../model_files';
+import { generateFromInputs, inputsFromSettings, type RawInputs } from '../../core/sampling/sample';
+import { exactInputs } from '../exact_inputs';
+import { openModel, type ModelRef } from '../model_ref';
+import { toRgbImages, writeOutput, writePngs } from '../sample_output';
 import { useBackend } from '../tf_node';
 
-function number(value: string | undefined, name: string): number | undefined {
+export function optionalNumber(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n)) throw new SettingsError(`--${name} must be a number; got '${value}'.`);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new SettingsError(`--${name} must be a number; got '${value}'.`);
   return n;
 }
 
-function npyMatrix(path: string, cols: number, what: string): { rows: number; data: Float32Array } {
-  const a = readNpy(readFileSync(path), path);
-  const rows = a.shape.length === 1 ? 1 : a.shape[0];
-  if (a.shape.length > 2 || a.data.length !== rows * cols) {
-    throw new SettingsError(`${path}: ${what} must have shape [N, ${cols}]; it has [${a.shape.join(', ')}].`);
+/** The exact inputs a PNG's record describes, checked against the model it is used with. */
+export function inputsFromRecord(model: ModelRef, record: SampleRecord): RawInputs {
+  if (record.model.hash !== model.topology.contentHash) {
+    console.error(
+      `warning: this sample was made with model '${record.model.id}' whose weights differ from ` +
+        `'${model.id}' (sha256 ${record.model.hash.slice(0, 12)}... vs ${model.topology.contentHash.slice(0, 12)}...).`,
+    );
   }
-  return { rows, data: a.data };
-}
-
-/** Inputs given exactly as arrays (--z/--class-vector), for parity work. */
-function exactInputs(model: LoadedModel, zPath: string, classPath: string | undefined, truncation: number | undefined): RawInputs {
   const arch = model.generator.architecture;
-  if (!classPath) throw new SettingsError('--z needs --class-vector too (float32 .npy, [N, numClasses]).');
-  const zDim = arch.family === 'biggan' ? arch.dimZ : arch.zDim;
-  const z = npyMatrix(zPath, zDim, 'z');
-  const c = npyMatrix(classPath, arch.numClasses, 'the class vector');
-  if (z.rows !== c.rows) throw new SettingsError(`--z has ${z.rows} rows but --class-vector has ${c.rows}.`);
-  if (arch.family === 'biggan-deep' && truncation === undefined) {
-    throw new SettingsError('BigGAN-deep needs --truncation with --z: it selects the batch-norm statistics.');
-  }
-  if (truncation !== undefined) checkTruncation(truncation);
-  return { z: z.data, classVector: c.data, batch: z.rows, truncation: truncation ?? 1 };
+  return {
+    z: Float32Array.from(record.z),
+    classVector: classVector(arch.numClasses, record.classes),
+    batch: 1,
+    truncation: record.truncation,
+    slotZ: record.slotZ?.map((v) => (v ? Float32Array.from(v) : undefined)),
+  };
 }
 
 export async function sampleCommand(argv: string[]): Promise<number> {
@@ -62,29 +56,47 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       z: { type: 'string' },
       'class-vector': { type: 'string' },
       'out-npy': { type: 'string' },
+      from: { type: 'string' },
       backend: { type: 'string', default: 'wasm' },
     },
   });
   const mode = values['truncation-mode'] as TruncationMode;
   if (!TRUNCATION_MODES.includes(mode)) throw new SettingsError(`--truncation-mode must be scaled or threshold; got '${mode}'.`);
-  const truncation = number(values.truncation, 'truncation');
+  const truncation = optionalNumber(values.truncation, 'truncation');
+  if (truncation !== undefined) checkTruncation(truncation);
+  const record = values.from ? readSampleRecord(new Uint8Array(readFileSync(values.from))) : undefined;
   const backend = await useBackend(values.backend!);
-  const model = await loadModelFromPath(values.model ?? DEFAULT_MODEL_PATH, values.config);
+  const model = await openModel(values.model, values.config, record);
   try {
+    const arch = model.generator.architecture;
     let inputs: RawInputs;
-    let settings: SampleSettings | undefined;
-    if (values.z) {
-      inputs = exactInputs(model, values.z, values['class-vector'], truncation);
+    let source: RecordSource | undefined;
+    if (record) {
+      checkRecordFits(record, arch);
+      inputs = inputsFromRecord(model, record);
+      source = {
+        modelId: model.id, architecture: arch, contentHash: model.topology.contentHash, classes: record.classes,
+        truncation: record.truncation, mode: record.mode, seed: record.seed, slots: slotSettingsFromRecord(record),
+        locked: record.slots.map((s) => Boolean(s?.locked)), z: inputs.z, slotZ: inputs.slotZ, backend,
+      };
+    } else if (values.z) {
+      inputs = exactInputs(arch, values.z, values['class-vector'], truncation);
     } else {
       const classes = classesForModel(model.topology);
-      settings = {
+      const settings = {
         classes: parseClassSpec(values.class ?? '0', classes),
         truncation: truncation ?? 0.4,
         mode,
-        seed: number(values.seed, 'seed')!,
-        batch: number(values.batch, 'batch')!,
+        seed: optionalNumber(values.seed, 'seed')!,
+        batch: optionalNumber(values.batch, 'batch')!,
       };
-      inputs = inputsFromSettings(model.generator, settings);
+      const full = inputsFromSettings(model.generator, settings);
+      inputs = full;
+      source = {
+        modelId: model.id, architecture: arch, contentHash: model.topology.contentHash, classes: settings.classes,
+        truncation: settings.truncation, mode, seed: settings.seed, z: full.latents.z, slotZ: full.latents.slotZ, backend,
+        className: (i) => classes[i]?.names[0] ?? `class ${i}`,
+      };
     }
     const images = generateFromInputs(model.generator, inputs);
     const [n, h, w] = images.shape;
@@ -94,40 +106,12 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       console.log(`wrote ${values['out-npy']}: float32 [${n}, ${h}, ${w}, 3]`);
     }
     if (values.out || !values['out-npy']) {
-      const bytes = toUint8Rgb(images);
-      const pixels = Uint8Array.from(await bytes.data());
-      bytes.dispose();
-      const frames: RgbImage[] = [];
-      for (let i = 0; i < n; i++) frames.push({ width: w, height: h, data: pixels.subarray(i * h * w * 3, (i + 1) * h * w * 3) });
-      const meta = (i: number | null) => ({
-        biggan: JSON.stringify({
-          app: 'biggan-explorer',
-          model: { hash: model.topology.contentHash, family: model.topology.architecture.family },
-          ...(settings ? { ...settings, seed: i === null ? settings.seed : settings.seed + i, batch: i === null ? settings.batch : 1 } : {}),
-          backend,
-        }),
-      });
-      const out = values.out ?? 'sample.png';
-      if (values.grid || n === 1) {
-        const img = n === 1 ? frames[0] : tileImages(frames, Math.ceil(Math.sqrt(n)));
-        await writeOutput(out, encodePng(img, meta(n === 1 ? 0 : null)));
-        console.log(`wrote ${out}: ${img.width}x${img.height}`);
-      } else {
-        for (let i = 0; i < n; i++) {
-          const file = out.replace(/(\.png)?$/i, `-${i}.png`);
-          await writeOutput(file, encodePng(frames[i], meta(i)));
-          console.log(`wrote ${file}: ${w}x${h}`);
-        }
-      }
+      const frames = await toRgbImages(images);
+      for (const p of await writePngs(frames, values.out ?? 'sample.png', values.grid, source)) console.log(`wrote ${p}: ${w}x${h}`);
     }
     images.dispose();
     return 0;
   } finally {
     model.generator.dispose();
   }
-}
-
-async function writeOutput(path: string, bytes: Uint8Array): Promise<void> {
-  await mkdir(dirname(path) || '.', { recursive: true });
-  await writeFile(path, bytes);
 }

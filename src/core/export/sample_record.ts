@@ -1,0 +1,153 @@
+/**
+ * Everything needed to make a sample again, stored as JSON in the `biggan` text chunk of every PNG
+ * we export: the model (id and weight hash), class blend, truncation and mode, seed, latent slot
+ * settings, and the exact z, so a sample comes back even if the seed convention ever changes.
+ */
+import type { Architecture } from '../config/architecture';
+import { latentSlots, zDimOf } from '../config/architecture';
+import { SettingsError } from '../errors';
+import { MAX_BLEND, type ClassWeight } from '../latent/class_vector';
+import { checkSeed, slotSize, type SlotSetting } from '../latent/latent_request';
+import { checkTruncation, TRUNCATION_MODES, type TruncationMode } from '../latent/truncation';
+
+export const RECORD_FORMAT = 'biggan-explorer-sample';
+export const RECORD_VERSION = 1;
+export const PNG_TEXT_KEY = 'biggan';
+
+export interface SlotRecord {
+  seed?: number;
+  strength?: number;
+  locked?: boolean;
+}
+
+export interface SampleRecord {
+  format: typeof RECORD_FORMAT;
+  version: number;
+  app: { name: string; version: string };
+  model: { id: string; hash: string; family: Architecture['family']; resolution: number };
+  classes: (ClassWeight & { name?: string })[];
+  truncation: number;
+  mode: TruncationMode;
+  seed: number;
+  slots: (SlotRecord | null)[];
+  /** The sample's exact latent, [zDim]. */
+  z: number[];
+  /** BigGAN-deep only: per-slot latents that differ from z, [zDim] each. */
+  slotZ?: (number[] | null)[];
+  backend: string;
+  /** For a grid: how many samples, from consecutive seeds, the image shows. */
+  batch?: number;
+}
+
+function fail(what: string): never {
+  throw new SettingsError(`The sample settings in this file are damaged: ${what}. Export the sample again.`);
+}
+
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Parses and checks a record; `arch` (when the model is known) checks sizes against it. */
+export function parseSampleRecord(text: string, arch?: Architecture): SampleRecord {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    fail('its JSON does not parse');
+  }
+  if (typeof raw !== 'object' || raw === null) fail('it is not a JSON object');
+  const r = raw as Partial<SampleRecord>;
+  if (r.format !== RECORD_FORMAT) fail(`its format is '${String(r.format)}', not '${RECORD_FORMAT}'`);
+  if (r.version !== RECORD_VERSION) fail(`version ${String(r.version)} is not one this app reads (${RECORD_VERSION})`);
+  if (!r.model || typeof r.model.id !== 'string' || typeof r.model.hash !== 'string') fail('the model id or hash is missing');
+  if (!Array.isArray(r.classes) || r.classes.length === 0 || r.classes.length > MAX_BLEND) fail(`it needs 1 to ${MAX_BLEND} classes`);
+  for (const c of r.classes) {
+    if (!Number.isInteger(c?.index) || c.index < 0 || !isNum(c.weight) || c.weight <= 0) fail('a class entry is out of range');
+  }
+  if (!isNum(r.truncation)) fail('the truncation is not a number');
+  try {
+    checkTruncation(r.truncation);
+    checkSeed(r.seed as number);
+  } catch (e) {
+    fail((e as Error).message.replace(/\.$/, ''));
+  }
+  if (!TRUNCATION_MODES.includes(r.mode as TruncationMode)) fail(`the truncation mode '${String(r.mode)}' is unknown`);
+  if (!Array.isArray(r.slots)) fail('the latent slots are missing');
+  for (const s of r.slots) {
+    if (s === null) continue;
+    if (typeof s !== 'object') fail('a latent slot entry is not an object');
+    if (s.seed !== undefined && (!Number.isInteger(s.seed) || s.seed < 0 || s.seed > 2 ** 32 - 1)) fail('a slot seed is out of range');
+    if (s.strength !== undefined && (!isNum(s.strength) || s.strength < 0 || s.strength > 4)) fail('a slot strength is out of range');
+  }
+  if (r.batch !== undefined && (!Number.isInteger(r.batch) || r.batch < 1 || r.batch > 64)) fail('the batch size is out of range');
+  if (!Array.isArray(r.z) || !r.z.every(isNum) || r.z.some((v) => Math.abs(v) > 100)) fail('the latent z is not a list of numbers');
+  if (arch) checkRecordFits(r as SampleRecord, arch);
+  return r as SampleRecord;
+}
+
+/** Checks a parsed record's sizes against the model it is about to be used with. */
+export function checkRecordFits(r: SampleRecord, arch: Architecture): void {
+  for (const c of r.classes) if (c.index >= arch.numClasses) fail(`class ${c.index} does not exist in a ${arch.numClasses}-class model`);
+  if (r.z.length !== zDimOf(arch)) fail(`z has ${r.z.length} values; this model needs ${zDimOf(arch)}`);
+  if (r.slots.length > latentSlots(arch).length) fail(`it has ${r.slots.length} latent slots; this model has ${latentSlots(arch).length}`);
+  for (const v of r.slotZ ?? []) if (v && (v.length !== slotSize(arch) || !v.every(isNum))) fail('a per-block z has the wrong size');
+}
+
+/** JSON with every non-ASCII character escaped, so it fits a Latin-1 tEXt chunk unchanged. */
+export function serializeSampleRecord(record: SampleRecord): string {
+  return JSON.stringify(record).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** The slot settings a record restores (locked slots keep their seed; exact z is separate). */
+export function slotSettingsFromRecord(record: SampleRecord): (SlotSetting | undefined)[] {
+  return record.slots.map((s) => (s ? { seed: s.seed, strength: s.strength } : undefined));
+}
+
+export interface RecordSource {
+  modelId: string;
+  architecture: Architecture;
+  contentHash: string;
+  classes: ClassWeight[];
+  truncation: number;
+  mode: TruncationMode;
+  /** The seed of sample 0 of the batch. */
+  seed: number;
+  slots?: (SlotSetting | undefined)[];
+  locked?: boolean[];
+  /** [batch, zDim] and per-slot [batch, slotSize] latents, as sampleLatents returned them. */
+  z: Float32Array;
+  slotZ?: (Float32Array | undefined)[];
+  backend: string;
+  className?: (index: number) => string;
+}
+
+/** The record of sample `index` of a batch (its own seed is seed + index). */
+export function recordForSample(
+  src: RecordSource,
+  index: number,
+  app: { name: string; version: string },
+  batch?: number,
+): SampleRecord {
+  const zDim = zDimOf(src.architecture);
+  const size = slotSize(src.architecture);
+  const row = (a: Float32Array, n: number) => Array.from(a.subarray(index * n, (index + 1) * n));
+  const slotZ = src.slotZ?.map((v) => (v ? row(v, size) : null));
+  return {
+    format: RECORD_FORMAT,
+    version: RECORD_VERSION,
+    app,
+    model: { id: src.modelId, hash: src.contentHash, family: src.architecture.family, resolution: src.architecture.resolution },
+    classes: src.classes.map((c) => ({ ...c, ...(src.className ? { name: src.className(c.index) } : {}) })),
+    truncation: src.truncation,
+    mode: src.mode,
+    seed: (src.seed + index) % 2 ** 32,
+    slots: latentSlots(src.architecture).map((_, i) => {
+      const s = src.slots?.[i];
+      const locked = src.locked?.[i];
+      if (!s && !locked) return null;
+      return { ...(s?.seed !== undefined ? { seed: s.seed } : {}), ...(s?.strength !== undefined ? { strength: s.strength } : {}), ...(locked ? { locked } : {}) };
+    }),
+    z: row(src.z, zDim),
+    ...(slotZ?.some((v) => v) ? { slotZ } : {}),
+    backend: src.backend,
+    ...(batch && batch > 1 ? { batch } : {}),
+  };
+}
