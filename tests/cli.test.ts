@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { decode } from 'fast-png';
+import { GifReader } from 'omggif';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readNpy } from '../src/core/io/npy';
 import { caseNames, fixturePath, maxAbsDiff, nchwToNhwc, readCase, readFixtureNpy, readRawTensors } from './helpers/fixtures';
@@ -120,6 +121,25 @@ describe('biggan sample', () => {
     expect(r.code, r.stderr).toBe(0);
     const png = decode(readFileSync(out));
     expect([png.width, png.height]).toEqual([2 * 128 + 2, 2 * 128 + 2]);
+  });
+
+  it('restores a sample from its PNG (--from) and interpolates two PNGs to a GIF', async () => {
+    const a = join(tmp, 'from-a.png');
+    const b = join(tmp, 'from-b.png');
+    expect((await biggan('sample', '--model', models.biggan, '--class', '207', '--seed', '5', '--truncation', '0.7', '--out', a)).code).toBe(0);
+    expect((await biggan('sample', '--model', models.biggan, '--class', '933', '--seed', '6', '--out', b)).code).toBe(0);
+    const again = join(tmp, 'from-a-again.png');
+    const r = await biggan('sample', '--model', models.biggan, '--from', a, '--out', again);
+    expect(r.code, r.stderr).toBe(0);
+    expect(decode(readFileSync(again)).data).toEqual(decode(readFileSync(a)).data);
+    const gif = join(tmp, 'walk.gif');
+    const i = await biggan('interpolate', '--model', models.biggan, '--from', a, '--to', b, '--steps', '6', '--out', gif);
+    expect(i.code, i.stderr).toBe(0);
+    const reader = new GifReader(readFileSync(gif));
+    expect([reader.numFrames(), reader.width, reader.height]).toEqual([6, 128, 128]);
+    const missing = await biggan('sample', '--from', a, '--out', join(tmp, 'x.png'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/made with model 'biggan'.*give that model with --model/);
   });
 
   it('explains bad settings', async () => {
