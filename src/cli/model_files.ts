@@ -2,6 +2,7 @@
  * Models on disk: our converted folder (model.json + shards) read through a tf.io handler, raw
  * checkpoints converted on the fly, and converted folders written atomically.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, openAsBlob, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -12,8 +13,11 @@ import { convertStateDict, type ConvertedModel } from '../core/convert/convert';
 import { ModelFormatError } from '../core/errors';
 import { artifactsFromSerialized } from '../core/model/in_memory_artifacts';
 import { loadGenerator, type LoadedModel } from '../core/model/load_generator';
-import { serializeModel, type ModelJson, type SerializedModel, type SerializeOptions } from '../core/model/model_format';
+import { serializeModel, type Digest, type ModelJson, type SerializedModel, type SerializeOptions } from '../core/model/model_format';
 import { ProgressBar, formatBytes } from './progress_bar';
+
+/** Node's native SHA-256: about 5x faster here than WebCrypto's, same digests. */
+export const nodeDigest: Digest = async (bytes) => new Uint8Array(createHash('sha256').update(bytes).digest());
 
 export function isModelJson(path: string): boolean {
   return basename(path) === 'model.json' || (existsSync(join(path, 'model.json')) && !path.endsWith('.bin'));
@@ -87,12 +91,12 @@ export async function convertCheckpointFile(
 export async function loadModelFromPath(path: string, configPath?: string): Promise<LoadedModel> {
   if (isModelJson(path)) return loadGenerator(await loadArtifactsFromDisk(path));
   const { converted } = await convertCheckpointFile(path, configPath, true);
-  const serialized = await serializeModel(converted.architecture, converted.weights);
+  const serialized = await serializeModel(converted.architecture, converted.weights, { digest: nodeDigest });
   return loadGenerator(artifactsFromSerialized(serialized));
 }
 
 export async function serialize(converted: ConvertedModel, opts: SerializeOptions): Promise<SerializedModel> {
-  return serializeModel(converted.architecture, converted.weights, opts);
+  return serializeModel(converted.architecture, converted.weights, { digest: nodeDigest, ...opts });
 }
 
 /**

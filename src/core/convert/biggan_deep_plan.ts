@@ -123,7 +123,7 @@ export function planBigGanDeep(shapes: ShapeMap, config?: DeepConfigJson): Conve
       name: 'embeddings.weight',
       shape: [arch.numClasses, arch.classEmbedDim],
       sources: ['embeddings.weight'],
-      build: (get) => transpose2d(get('embeddings.weight').data, arch.classEmbedDim, arch.numClasses),
+      build: (get, out) => transpose2d(get('embeddings.weight').data, arch.classEmbedDim, arch.numClasses, out),
     },
     snLinear(r, 'generator.gen_z', condDim, 16 * ch * 16, TORCH_SN),
     plainWeight(r, 'generator.gen_z.bias', [16 * ch * 16]),

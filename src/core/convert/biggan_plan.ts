@@ -7,7 +7,7 @@ import type { BigGanArchitecture, BigGanBlock } from '../config/architecture';
 import { BIGGAN_PYTORCH_EPS, type BigGanOverrides } from '../config/biggan_config';
 import { ArchitectureError, ConfigError } from '../errors';
 import { chwColumnsToHwc } from './layout';
-import { ShapeReader, type ConversionPlan, type ShapeMap, type WeightPlan } from './plan';
+import { ShapeReader, type ConversionPlan, type ShapeMap, type TensorLookup, type WeightPlan } from './plan';
 import { plainWeight, snConv, snLinear, type SnStyle } from './weight_builders';
 
 const blockKey = (i: number) => `blocks.${i}.0`;
@@ -112,6 +112,12 @@ function attention(r: ShapeReader, i: number, c: number, sn: SnStyle): WeightPla
   ];
 }
 
+function built(w: WeightPlan, get: TensorLookup): Float32Array {
+  const out = new Float32Array(w.shape.reduce((a, b) => a * b, 1));
+  w.build(get, out);
+  return out;
+}
+
 export function planBigGan(shapes: ShapeMap, overrides: BigGanOverrides = {}): ConversionPlan {
   const r = new ShapeReader(shapes, 'BigGAN');
   const arch = inferArchitecture(r, overrides);
@@ -124,8 +130,8 @@ export function planBigGan(shapes: ShapeMap, overrides: BigGanOverrides = {}): C
   const weights: WeightPlan[] = [
     plainWeight(r, 'shared.weight', [arch.numClasses, arch.sharedDim]),
     // The reference views linear's output as NCHW; reorder its columns so it reads as NHWC.
-    { ...linear, build: (get) => chwColumnsToHwc(linear.build(get), arch.chunkSize, c0, w, w) },
-    { ...linearBias, build: (get) => chwColumnsToHwc(linearBias.build(get), 1, c0, w, w) },
+    { ...linear, build: (get, out) => chwColumnsToHwc(built(linear, get), arch.chunkSize, c0, w, w, out) },
+    { ...linearBias, build: (get, out) => chwColumnsToHwc(built(linearBias, get), 1, c0, w, w, out) },
   ];
   arch.blocks.forEach((b, i) => {
     weights.push(...gBlock(r, i, b, condDim, sn));

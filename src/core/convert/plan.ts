@@ -17,7 +17,8 @@ export interface WeightPlan {
   shape: number[];
   /** Checkpoint keys this weight consumes. */
   sources: string[];
-  build(get: TensorLookup): Float32Array;
+  /** Writes the weight, in our layout, into `out` (length = product of `shape`). */
+  build(get: TensorLookup, out: Float32Array): void;
 }
 
 export interface ConversionPlan {

@@ -64,10 +64,7 @@ export function sigmaBigGanPowerStep(weight: Float32Array, out: number, u0: Floa
   return dot(wv, normalize(wv, eps));
 }
 
-/** W / sigma, rounded to float32 as the reference's division is. */
-export function foldSigma(weight: Float32Array, sigma: number): Float32Array {
-  const s = f32(sigma);
-  const out = new Float32Array(weight.length);
-  for (let i = 0; i < weight.length; i++) out[i] = weight[i] / s;
-  return out;
+/** The float32 sigma a weight is divided by; W / sigma is then rounded to float32, as the reference's is. */
+export function foldedDivisor(sigma: number): number {
+  return f32(sigma);
 }

@@ -4,12 +4,12 @@
  */
 import { ShapeReader, type WeightPlan } from './plan';
 import { convKernelToHwio, transpose2d } from './layout';
-import { foldSigma, sigmaBigGanPowerStep, sigmaTorchEval } from './spectral_norm';
+import { foldedDivisor, sigmaBigGanPowerStep, sigmaTorchEval } from './spectral_norm';
 
 /** A tensor copied as it is (biases, BN statistics, embeddings). */
 export function plainWeight(r: ShapeReader, key: string, shape: number[], name = key): WeightPlan {
   r.expect(key, shape);
-  return { name, shape, sources: [key], build: (get) => get(key).data };
+  return { name, shape, sources: [key], build: (get, out) => out.set(get(key).data) };
 }
 
 /** torch.nn.utils.spectral_norm'd weight (BigGAN-deep): `weight_orig`, `weight_u`, `weight_v`. */
@@ -20,11 +20,9 @@ function torchSn(r: ShapeReader, prefix: string, torchShape: number[]) {
   r.expect(keys[0], torchShape);
   r.expect(keys[1], [out]);
   r.expect(keys[2], [rest]);
-  const fold = (get: (k: string) => { data: Float32Array }) => {
-    const w = get(keys[0]).data;
-    return foldSigma(w, sigmaTorchEval(w, out, get(keys[1]).data, get(keys[2]).data));
-  };
-  return { keys, fold };
+  const sigma = (get: (k: string) => { data: Float32Array }) =>
+    foldedDivisor(sigmaTorchEval(get(keys[0]).data, out, get(keys[1]).data, get(keys[2]).data));
+  return { keys, sigma };
 }
 
 /** BigGAN-PyTorch's SN'd weight: `weight`, `u0` [1,out], `sv0` [1] (a log, unused). */
@@ -34,11 +32,9 @@ function bigganSn(r: ShapeReader, prefix: string, torchShape: number[], snEps: n
   r.expect(keys[0], torchShape);
   r.expect(keys[1], [1, out]);
   r.expect(keys[2], [1]);
-  const fold = (get: (k: string) => { data: Float32Array }) => {
-    const w = get(keys[0]).data;
-    return foldSigma(w, sigmaBigGanPowerStep(w, out, get(keys[1]).data, snEps));
-  };
-  return { keys, fold };
+  const sigma = (get: (k: string) => { data: Float32Array }) =>
+    foldedDivisor(sigmaBigGanPowerStep(get(keys[0]).data, out, get(keys[1]).data, snEps));
+  return { keys, sigma };
 }
 
 export type SnStyle = { kind: 'torch' } | { kind: 'biggan'; eps: number };
@@ -49,12 +45,12 @@ function sn(r: ShapeReader, prefix: string, torchShape: number[], style: SnStyle
 
 /** SN Linear [out, in] stored as [in, out] so that y = x @ W. */
 export function snLinear(r: ShapeReader, prefix: string, inF: number, outF: number, style: SnStyle): WeightPlan {
-  const { keys, fold } = sn(r, prefix, [outF, inF], style);
+  const { keys, sigma } = sn(r, prefix, [outF, inF], style);
   return {
     name: `${prefix}.weight`,
     shape: [inF, outF],
     sources: keys,
-    build: (get) => transpose2d(fold(get), outF, inF),
+    build: (get, out) => transpose2d(get(keys[0]).data, outF, inF, out, sigma(get)),
   };
 }
 
@@ -69,17 +65,17 @@ export function snConv(
   keepOut = cout,
 ): WeightPlan {
   const torchShape = [cout, cin, k, k];
-  const { keys, fold } = sn(r, prefix, torchShape, style);
+  const { keys, sigma } = sn(r, prefix, torchShape, style);
   return {
     name: `${prefix}.weight`,
     shape: [k, k, cin, keepOut],
     sources: keys,
-    build: (get) => convKernelToHwio(fold(get), torchShape, keepOut),
+    build: (get, out) => convKernelToHwio(get(keys[0]).data, torchShape, out, keepOut, sigma(get)),
   };
 }
 
 /** A bias of which only the first `keep` entries are used. */
 export function slicedBias(r: ShapeReader, key: string, full: number, keep: number): WeightPlan {
   r.expect(key, [full]);
-  return { name: key, shape: [keep], sources: [key], build: (get) => get(key).data.slice(0, keep) };
+  return { name: key, shape: [keep], sources: [key], build: (get, out) => out.set(get(key).data.subarray(0, keep)) };
 }

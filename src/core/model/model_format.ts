@@ -46,14 +46,39 @@ export interface SerializeOptions {
   classNames?: string[];
   source?: ModelTopology['source'];
   generatedBy?: string;
+  digest?: Digest;
 }
 
-function weightBytes(w: NamedWeight, dtype: WeightStorageDtype): Uint8Array {
-  const arr = dtype === 'float16' ? encodeFloat16(w.data) : w.data;
-  return new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
+/** SHA-256 of some bytes; WebCrypto by default, Node's faster native hash where the caller has it. */
+export type Digest = (bytes: Uint8Array) => Promise<Uint8Array>;
+
+export const webCryptoDigest: Digest = async (bytes) =>
+  new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+
+/** The weights' bytes as one run: a view when they already sit back to back in one buffer (the converter's output). */
+function weightBytes(weights: NamedWeight[], dtype: WeightStorageDtype): Uint8Array {
+  if (dtype === 'float32' && weights.length > 0) {
+    const first = weights[0].data;
+    let end = first.byteOffset;
+    const consecutive = weights.every((w) => {
+      const ok = w.data.buffer === first.buffer && w.data.byteOffset === end;
+      end += w.data.byteLength;
+      return ok;
+    });
+    if (consecutive) return new Uint8Array(first.buffer, first.byteOffset, end - first.byteOffset);
+  }
+  const size = dtype === 'float16' ? 2 : 4;
+  const out = new Uint8Array(weights.reduce((a, w) => a + w.data.length * size, 0));
+  let at = 0;
+  for (const w of weights) {
+    const arr = dtype === 'float16' ? encodeFloat16(w.data) : w.data;
+    out.set(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength), at);
+    at += arr.byteLength;
+  }
+  return out;
 }
 
-/** Packs weights into shards of at most `shardBytes` (a weight may straddle shards, as tf.io allows). */
+/** Cuts the weights into shards of at most `shardBytes` (a weight may straddle shards, as tf.io allows). */
 export async function serializeModel(
   architecture: Architecture,
   weights: NamedWeight[],
@@ -61,22 +86,9 @@ export async function serializeModel(
 ): Promise<SerializedModel> {
   const dtype = opts.dtype ?? 'float32';
   const shardBytes = opts.shardBytes ?? DEFAULT_SHARD_BYTES;
-  const total = weights.reduce((a, w) => a + w.data.length * (dtype === 'float16' ? 2 : 4), 0);
-  const count = Math.max(1, Math.ceil(total / shardBytes));
-  const shards: Uint8Array[] = [];
-  for (let i = 0; i < count; i++) shards.push(new Uint8Array(Math.min(shardBytes, total - i * shardBytes)));
-  let pos = 0;
-  for (const w of weights) {
-    let bytes = weightBytes(w, dtype);
-    while (bytes.length > 0) {
-      const shard = shards[Math.floor(pos / shardBytes)];
-      const at = pos % shardBytes;
-      const n = Math.min(bytes.length, shard.length - at);
-      shard.set(bytes.subarray(0, n), at);
-      bytes = bytes.subarray(n);
-      pos += n;
-    }
-  }
+  const bytes = weightBytes(weights, dtype);
+  const count = Math.max(1, Math.ceil(bytes.length / shardBytes));
+  const shards = Array.from({ length: count }, (_, i) => bytes.subarray(i * shardBytes, (i + 1) * shardBytes));
   const paths = shards.map((_, i) => `group1-shard${i + 1}of${count}.bin`);
   const specs: tf.io.WeightsManifestEntry[] = weights.map((w) =>
     dtype === 'float16'
@@ -92,7 +104,7 @@ export async function serializeModel(
       architecture,
       ...(opts.classNames ? { classNames: opts.classNames } : {}),
       weightsDtype: dtype,
-      contentHash: await sha256Hex(shards),
+      contentHash: await contentHash(shards, opts.digest ?? webCryptoDigest),
       ...(opts.source ? { source: opts.source } : {}),
     },
     weightsManifest: [{ paths, weights: specs }],
@@ -100,13 +112,11 @@ export async function serializeModel(
   return { modelJson, shards: paths.map((path, i) => ({ path, bytes: shards[i] })) };
 }
 
-async function sha256Hex(parts: Uint8Array[]): Promise<string> {
-  // Hash of the per-shard hashes: WebCrypto has no streaming digest, and one 230 MB copy is waste.
-  const digests = await Promise.all(parts.map((p) => crypto.subtle.digest('SHA-256', p as Uint8Array<ArrayBuffer>)));
-  const joined = new Uint8Array(digests.length * 32);
-  digests.forEach((d, i) => joined.set(new Uint8Array(d), i * 32));
-  const top = new Uint8Array(await crypto.subtle.digest('SHA-256', joined));
-  return [...top].map((b) => b.toString(16).padStart(2, '0')).join('');
+/** SHA-256 of the shards' SHA-256s: WebCrypto has no streaming digest, and one 230 MB copy is waste. */
+async function contentHash(shards: Uint8Array[], digest: Digest): Promise<string> {
+  const joined = new Uint8Array(shards.length * 32);
+  for (let i = 0; i < shards.length; i++) joined.set(await digest(shards[i]), i * 32);
+  return [...(await digest(joined))].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Checks that a model.json (or the artifacts a tf.io loader made from it) is ours. */

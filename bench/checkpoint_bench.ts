@@ -1,11 +1,11 @@
 /**
- * Times readCheckpoint on a full-size (~210-235 MB) legacy checkpoint whose weight tensors are
- * non-contiguous views, as in the released BigGAN-deep files.
+ * Times reading and converting a full-size (~210-235 MB) legacy checkpoint whose weight tensors
+ * are non-contiguous views, as in the released BigGAN-deep files.
  *
- *   npx tsx bench/read_checkpoint_bench.ts [keys.tsv] [out.pth]
+ *   npx tsx bench/checkpoint_bench.ts [keys.tsv] [out.pth]
  *
- * The file is generated once (in this process), then read in a fresh child process so the peak
- * RSS printed is the reader's alone.
+ * The file is generated once (in this process), then read, and converted by `biggan convert`, each
+ * in a fresh child process so the peak RSS printed is that step's alone.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -120,9 +120,24 @@ async function measure(keysFile: string, file: string): Promise<void> {
   );
 }
 
+/** `biggan convert` in this process, then its wall time and peak RSS. */
+async function measureConvert(file: string): Promise<void> {
+  const { main } = await import('../src/cli/main');
+  const out = `${file}.tfjs`;
+  const started = performance.now();
+  const code = await main(['convert', file, '--out', out]);
+  const seconds = (performance.now() - started) / 1000;
+  const peakMb = process.resourceUsage().maxRSS / 1024;
+  fs.rmSync(out, { recursive: true, force: true });
+  console.log(`biggan convert (${(fs.statSync(file).size / 1e6).toFixed(1)} MB): ${seconds.toFixed(2)} s wall, peak RSS ${peakMb.toFixed(0)} MB`);
+  process.exitCode = code;
+}
+
 const [mode, ...rest] = process.argv.slice(2);
 if (mode === '--read') {
   await measure(rest[0]!, rest[1]!);
+} else if (mode === '--convert') {
+  await measureConvert(rest[0]!);
 } else {
   const keysFile = mode ?? DEFAULT_KEYS;
   const out = rest[0] ?? path.join('/tmp', `${path.basename(keysFile, '.tsv')}.bench.legacy.pth`);
@@ -131,8 +146,8 @@ if (mode === '--read') {
     generate(keysFile, out);
     console.log(`wrote ${out} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
-  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--read', keysFile, out], {
-    stdio: 'inherit',
-  });
-  process.exitCode = child.status ?? 1;
+  for (const args of [['--read', keysFile, out], ['--convert', out]]) {
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...args], { stdio: 'inherit' });
+    if (child.status !== 0) process.exitCode = child.status ?? 1;
+  }
 }
