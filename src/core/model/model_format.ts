@@ -7,6 +7,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { Architecture } from '../config/architecture';
 import type { NamedWeight } from '../convert/convert';
 import { ModelFormatError } from '../errors';
+import { validateArchitecture } from '../config/validate_architecture';
 import { encodeFloat16 } from './float16';
 
 export const MODEL_FORMAT = 'biggan-explorer-model';
@@ -138,6 +139,7 @@ export function readTopology(topology: unknown): ModelTopology {
   if (!a || (a.family !== 'biggan' && a.family !== 'biggan-deep')) {
     throw new ModelFormatError(`Unknown model family '${String(a?.family)}' in model.json.`);
   }
+  validateArchitecture(a as Architecture);
   if (t.classNames !== undefined && (!Array.isArray(t.classNames) || t.classNames.length !== a.numClasses)) {
     throw new ModelFormatError(`model.json lists ${t.classNames?.length} class names for ${a.numClasses} classes.`);
   }
