@@ -1,0 +1,113 @@
+/** Every user change of the sample's inputs; each one leads to a render (see startup's subscription). */
+import { MAX_BLEND } from '../../core/latent/class_vector';
+import { MAX_SEED } from '../../core/latent/latent_request';
+import { MAX_TRUNCATION, MIN_TRUNCATION, type TruncationMode } from '../../core/latent/truncation';
+import type { SlotState } from '../store/settings_slice';
+import { useStore } from '../store/store';
+import { MAX_BATCH } from '../url_state';
+
+const SEEDS = MAX_SEED + 1;
+
+export function randomSeed(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0];
+}
+
+const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+
+export function pickClass(index: number): void {
+  useStore.setState({ classes: [{ index, weight: 1 }] });
+}
+
+export function addClass(index: number): void {
+  useStore.setState((s) => {
+    if (s.classes.some((c) => c.index === index) || s.classes.length >= MAX_BLEND) return {};
+    const weight = 1 / (s.classes.length + 1);
+    return { classes: [...s.classes.map((c) => ({ ...c, weight: c.weight * (1 - weight) })), { index, weight }] };
+  });
+}
+
+export function removeClass(index: number): void {
+  useStore.setState((s) => (s.classes.length <= 1 ? {} : { classes: s.classes.filter((c) => c.index !== index) }));
+}
+
+/** Sets one class's share of the blend (0..1); the others keep their proportions in the rest. */
+export function setClassShare(index: number, share: number): void {
+  if (!Number.isFinite(share)) return;
+  useStore.setState((s) => {
+    if (s.classes.length < 2) return {};
+    const v = clamp(share, 0.05, 0.95);
+    const others = s.classes.filter((c) => c.index !== index);
+    const rest = others.reduce((a, c) => a + c.weight, 0);
+    return {
+      classes: s.classes.map((c) =>
+        c.index === index ? { ...c, weight: v } : { ...c, weight: rest > 0 ? ((1 - v) * c.weight) / rest : (1 - v) / others.length },
+      ),
+    };
+  });
+}
+
+export function randomClass(): void {
+  const n = useStore.getState().classList.length;
+  if (n > 0) pickClass(randomSeed() % n);
+}
+
+export function setTruncation(t: number): void {
+  if (Number.isFinite(t)) useStore.setState({ truncation: clamp(Math.round(t * 1000) / 1000, MIN_TRUNCATION, MAX_TRUNCATION) });
+}
+
+export function setMode(mode: TruncationMode): void {
+  useStore.setState({ mode });
+}
+
+/** A new seed: unlocked slots follow it (their own pins are dropped), locked ones stay. */
+export function setSeed(seed: number): void {
+  if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) return;
+  useStore.setState((s) => ({
+    seed,
+    slots: s.slots.some((x) => !x.locked && x.seed !== undefined)
+      ? s.slots.map((x) => (x.locked ? x : { ...x, seed: undefined }))
+      : s.slots,
+  }));
+}
+
+export function stepSeed(delta: number): void {
+  setSeed((((useStore.getState().seed + delta) % SEEDS) + SEEDS) % SEEDS);
+}
+
+export function setBatch(batch: number): void {
+  if (!Number.isInteger(batch)) return;
+  const b = clamp(batch, 1, MAX_BATCH);
+  useStore.setState((s) => ({ batch: b, current: Math.min(s.current, b - 1) }));
+}
+
+export function setCurrent(index: number): void {
+  useStore.setState({ current: index });
+}
+
+function updateSlot(i: number, f: (x: SlotState) => SlotState): void {
+  useStore.setState((s) => ({ slots: s.slots.map((x, k) => (k === i ? f(x) : x)) }));
+}
+
+/** Locking pins the slot to the seed it has in the current sample, so nothing visible changes. */
+export function toggleLock(i: number): void {
+  const s = useStore.getState();
+  const sampleSeed = (s.seed + s.current) % SEEDS;
+  updateSlot(i, (x) => (x.locked ? { ...x, locked: false } : { ...x, locked: true, seed: x.seed ?? sampleSeed }));
+}
+
+export function resampleSlot(i: number): void {
+  updateSlot(i, (x) => ({ ...x, seed: randomSeed() }));
+}
+
+export function setStrength(i: number, strength: number): void {
+  if (Number.isFinite(strength)) updateSlot(i, (x) => ({ ...x, strength: clamp(strength, 0, 2) }));
+}
+
+/** A new random sample seed for every slot that is not locked. */
+export function resampleUnlocked(): void {
+  setSeed(randomSeed());
+}
+
+export function resetSlots(): void {
+  useStore.setState((s) => ({ slots: s.slots.map(() => ({ locked: false, strength: 1 })) }));
+}

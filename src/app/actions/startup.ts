@@ -1,0 +1,37 @@
+/**
+ * Page start: read the address, start the worker's backend, load the model it names (or the
+ * default), then keep the samples and the address in step with the settings.
+ */
+import { useStore } from '../store/store';
+import { buildSearch, parseUrlState } from '../url_state';
+import { initBackend } from './backend_actions';
+import { DEFAULT_REF, loadRef, refreshCached } from './model_actions';
+import { renderInputsChanged, scheduleRender } from './render_actions';
+import { notify } from './worker_link';
+
+let started = false;
+
+export async function startApp(): Promise<void> {
+  if (started) return;
+  started = true;
+  const parsed = parseUrlState(location.search);
+  useStore.setState(parsed.settings);
+  if (parsed.notices.length > 0) notify('warning', ['Some values in the address were ignored:', ...parsed.notices].join('\n'));
+
+  useStore.subscribe((s, prev) => {
+    if (renderInputsChanged(s, prev)) scheduleRender();
+    if (s.modelInfo && (renderInputsChanged(s, prev) || s.modelRef !== prev.modelRef || s.backendChoice !== prev.backendChoice || s.current !== prev.current)) {
+      const search = buildSearch(s, s.modelRef);
+      if (search !== location.search) history.replaceState(null, '', search);
+    }
+  });
+
+  await initBackend(useStore.getState().backendChoice);
+  void refreshCached();
+  const pending = { classSpec: parsed.classSpec, slotOverrides: parsed.slotOverrides };
+  const ok = await loadRef(parsed.modelRef ?? DEFAULT_REF, pending);
+  if (!ok && parsed.modelRef) {
+    notify('warning', 'Loading the default model instead.');
+    await loadRef(DEFAULT_REF, { slotOverrides: parsed.slotOverrides });
+  }
+}

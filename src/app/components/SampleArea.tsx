@@ -1,0 +1,46 @@
+/** The samples, the model status line and the export button. */
+import { setCurrent } from '../actions/settings_actions';
+import { exportSamplePng } from '../export/export_png';
+import { useStore } from '../store/store';
+import { ModelStatus } from './ModelStatus';
+import { SampleCanvas } from './SampleCanvas';
+
+export function SampleArea() {
+  const samples = useStore((s) => s.samples);
+  const current = useStore((s) => s.current);
+  const rendering = useStore((s) => s.rendering);
+  const renderError = useStore((s) => s.renderError);
+  const info = useStore((s) => s.modelInfo);
+  const classes = useStore((s) => s.classes);
+  const generation = useStore((s) => s.renderGeneration);
+  const columns = Math.ceil(Math.sqrt(Math.max(1, samples.length)));
+  const sample = samples[current];
+  const exportCurrent = () => {
+    if (!sample?.rgba || !info) return;
+    const cls = classes.map((c) => c.index).join('+');
+    exportSamplePng({ width: sample.width, height: sample.height, rgba: sample.rgba }, `${info.label}-class${cls}-seed${sample.seed}`);
+  };
+  return (
+    <section className="stage" aria-label="Samples">
+      <div className="stage-head">
+        <ModelStatus />
+        <div className="stage-actions">
+          {rendering && <span className="spinner" role="img" aria-label="Drawing" />}
+          <button type="button" data-testid="export-png" onClick={exportCurrent} disabled={!sample?.rgba}>
+            Export PNG
+          </button>
+        </div>
+      </div>
+      {renderError && (
+        <p className="error" role="alert">
+          {renderError}
+        </p>
+      )}
+      <div className="grid" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }} data-batch={samples.length} data-generation={generation} data-testid="sample-grid">
+        {samples.map((s) => (
+          <SampleCanvas key={s.index} sample={s} current={s.index === current} onSelect={() => setCurrent(s.index)} />
+        ))}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,270 @@
+/**
+ * The worker side: owns the backend, the generator and the weights it was built from. Requests that
+ * touch the backend (render, model swap, backend switch) run one at a time; a render that a newer
+ * one has superseded stops between chunks. A model is prepared (downloaded, converted) beside the
+ * current one, which keeps drawing until the new one is ready.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { latentSlots } from '../core/config/architecture';
+import { CancelledError } from '../core/errors';
+import { loadGenerator, type LoadedModel } from '../core/model/load_generator';
+import { generateFromInputs, inputsFromSettings, toUint8Rgb } from '../core/sampling/sample';
+import { candidateOrder, describeChoice, probeBackends, resetWebGpu, trySetBackend, webGpuDevice } from './backends';
+import { BackendError, NoModelError, serializeError } from './errors';
+import { deleteCached, hasCached, listCached, loadCached, saveCached } from './model_cache';
+import { prepareFromFiles, prepareFromUrl, type PreparedModel, type PrepareContext } from './model_sources';
+import type {
+  BackendChoice, BackendProbe, BackendState, LoadProgress, ModelInfo, ModelSource, RenderSettings,
+  Request, RequestOf, Response, ResultOf, SampleImage,
+} from './protocol';
+
+type Post = (msg: Response, transfer?: Transferable[]) => void;
+
+interface Current {
+  loaded: LoadedModel;
+  artifacts: tf.io.ModelArtifacts;
+  info: ModelInfo;
+}
+
+const MAX_SEED = 2 ** 32;
+const yieldToMessages = () => new Promise<void>((r) => setTimeout(r, 0));
+
+export class Handler {
+  private probes: BackendProbe[] | null = null;
+  private backend: BackendState | null = null;
+  private current: Current | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private latestRender = -1;
+  private readonly cancelled = new Set<number>();
+  private readonly aborts = new Map<number, AbortController>();
+  private deviceToken = 0;
+
+  constructor(private readonly post: Post) {}
+
+  async handle(req: Request): Promise<void> {
+    try {
+      const result = await this.dispatch(req);
+      this.post({ type: 'result', id: req.id, result });
+    } catch (e) {
+      this.post({ type: 'error', id: req.id, error: serializeError(e) });
+    } finally {
+      this.aborts.delete(req.id);
+      this.cancelled.delete(req.id);
+    }
+  }
+
+  private dispatch(req: Request): Promise<ResultOf<Request['type']>> {
+    switch (req.type) {
+      case 'init':
+      case 'setBackend':
+        return this.exclusive(() => this.selectBackend(req.backend));
+      case 'loadModel':
+        return this.loadModel(req);
+      case 'render':
+        this.latestRender = req.id;
+        return this.exclusive(() => this.render(req.id, req.settings));
+      case 'cancel':
+        return Promise.resolve(this.cancel(req.target));
+      case 'listCached':
+        return listCached();
+      case 'deleteCached':
+        return deleteCached(req.key).then(listCached);
+      case 'loseDevice':
+        return Promise.resolve(this.loseDevice());
+      default: {
+        const never: never = req;
+        throw new Error(`Unknown request ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /** Runs `fn` after everything queued before it. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private cancel(target: number): { cancelled: boolean } {
+    this.cancelled.add(target);
+    const ctrl = this.aborts.get(target);
+    ctrl?.abort();
+    return { cancelled: true };
+  }
+
+  // ---- backends ----
+
+  private async selectBackend(choice: BackendChoice, reason?: string): Promise<BackendState> {
+    this.probes ??= await probeBackends();
+    const probes = this.probes;
+    const wasWebGpu = tf.getBackend() === 'webgpu';
+    for (const name of candidateOrder(choice, probes)) {
+      if (!(await trySetBackend(name))) continue;
+      if (wasWebGpu && name !== 'webgpu') this.deviceToken++;
+      this.backend = { name, reason: reason ?? describeChoice(choice, name, probes), probes };
+      this.watchDevice();
+      if (this.current) await this.rebuildGenerator();
+      return this.backend;
+    }
+    throw new BackendError('No compute backend could start in this browser (WebGPU, WebGL, WASM and CPU all failed).');
+  }
+
+  /** Weights live on one backend: after a switch, build the generator again from the kept artifacts. */
+  private async rebuildGenerator(): Promise<void> {
+    const cur = this.current!;
+    try {
+      cur.loaded.generator.dispose();
+    } catch {
+      // Its backend may be gone (lost device); the new one starts clean.
+    }
+    cur.loaded = await loadGenerator(cur.artifacts);
+  }
+
+  private watchDevice(): void {
+    const device = webGpuDevice();
+    if (!device) return;
+    const token = ++this.deviceToken;
+    void device.lost.then((info) => {
+      if (token !== this.deviceToken) return;
+      void this.exclusive(() => this.recoverFromLoss(info.message || info.reason || 'unknown reason'));
+    });
+  }
+
+  private async recoverFromLoss(why: string): Promise<void> {
+    this.deviceToken++;
+    if (this.current) {
+      try {
+        this.current.loaded.generator.dispose();
+      } catch {
+        // The device is gone; so is the memory.
+      }
+    }
+    resetWebGpu();
+    let message: string;
+    let state: BackendState;
+    try {
+      state = await this.selectBackend('webgpu', 'recovered after the GPU device was lost');
+      message = state.name === 'webgpu'
+        ? `The GPU device was lost (${why}); WebGPU restarted and the model was reloaded.`
+        : `The GPU device was lost (${why}); switched to ${state.name.toUpperCase()}.`;
+    } catch (e) {
+      state = this.backend!;
+      message = `The GPU device was lost (${why}) and no backend could restart: ${(e as Error).message}`;
+    }
+    this.post({ type: 'event', event: { kind: 'backendChanged', backend: state, message } });
+  }
+
+  private loseDevice(): { lost: boolean } {
+    const device = webGpuDevice();
+    device?.destroy();
+    return { lost: Boolean(device) };
+  }
+
+  // ---- models ----
+
+  private async loadModel(req: RequestOf<'loadModel'>): Promise<ModelInfo> {
+    const ctrl = new AbortController();
+    this.aborts.set(req.id, ctrl);
+    const progress = (p: LoadProgress) => this.post({ type: 'progress', id: req.id, progress: p });
+    const flag = req.cancelFlag;
+    const ctx = { signal: ctrl.signal, progress, cancelled: () => ctrl.signal.aborted || (flag !== undefined && Atomics.load(flag, 0) === 1) };
+    const { prepared, cacheKey, fromCache } = await this.prepare(req.source, ctx);
+    if (ctx.cancelled()) throw new CancelledError('Loading cancelled.');
+    return this.exclusive(async () => {
+      if (!this.backend) await this.selectBackend('auto');
+      progress({ kind: 'load', phase: 'upload', loaded: 0, total: 0 });
+      const loaded = await loadGenerator(prepared.artifacts);
+      if (ctx.cancelled()) {
+        loaded.generator.dispose();
+        throw new CancelledError('Loading cancelled.');
+      }
+      const old = this.current;
+      const arch = loaded.topology.architecture;
+      const info: ModelInfo = {
+        label: prepared.label,
+        architecture: arch,
+        topology: loaded.topology,
+        slots: latentSlots(arch),
+        weightBytes: weightBytes(prepared.artifacts),
+        fromCache,
+        cacheKey,
+      };
+      this.current = { loaded, artifacts: prepared.artifacts, info };
+      old?.loaded.generator.dispose();
+      return info;
+    });
+  }
+
+  private async prepare(
+    source: ModelSource,
+    ctx: PrepareContext,
+  ): Promise<{ prepared: PreparedModel; cacheKey?: string; fromCache: boolean }> {
+    if (source.kind === 'cached') {
+      ctx.progress({ kind: 'load', phase: 'cache', loaded: 0, total: 0, item: source.key });
+      return { prepared: { artifacts: await loadCached(source.key), label: source.key, cacheable: false }, cacheKey: source.key, fromCache: true };
+    }
+    if (source.kind === 'files') return { prepared: await prepareFromFiles(source.files, ctx), fromCache: false };
+    const key = source.cacheKey;
+    if (key && (await hasCached(key))) {
+      ctx.progress({ kind: 'load', phase: 'cache', loaded: 0, total: 0, item: key });
+      const artifacts = await loadCached(key);
+      return { prepared: { artifacts, label: source.label ?? key, cacheable: false }, cacheKey: key, fromCache: true };
+    }
+    const prepared = await prepareFromUrl(source.url, source.configUrl, ctx);
+    if (source.label) prepared.label = source.label;
+    if (key && prepared.cacheable) {
+      ctx.progress({ kind: 'load', phase: 'save', loaded: 0, total: 0, item: key });
+      const failed = await saveCached(key, prepared.artifacts);
+      return { prepared, cacheKey: failed ? undefined : key, fromCache: false };
+    }
+    return { prepared, fromCache: false };
+  }
+
+  // ---- sampling ----
+
+  private async render(id: number, settings: RenderSettings): Promise<ResultOf<'render'>> {
+    const cur = this.current;
+    if (!cur) throw new NoModelError('No model is loaded yet.');
+    const backend = this.backend!.name;
+    const chunk = backend === 'webgpu' || backend === 'webgl' ? 4 : 1;
+    const started = performance.now();
+    for (let start = 0; start < settings.batch; start += chunk) {
+      if (id !== this.latestRender || this.cancelled.has(id)) throw new CancelledError('A newer request replaced this one.');
+      const n = Math.min(chunk, settings.batch - start);
+      const t0 = performance.now();
+      const inputs = inputsFromSettings(cur.loaded.generator, { ...settings, seed: (settings.seed + start) % MAX_SEED, batch: n });
+      const images = generateFromInputs(cur.loaded.generator, inputs);
+      const bytes = toUint8Rgb(images);
+      images.dispose();
+      let rgb: Int32Array;
+      try {
+        rgb = (await bytes.data()) as Int32Array;
+      } finally {
+        bytes.dispose();
+      }
+      const ms = (performance.now() - t0) / n;
+      const size = cur.info.architecture.resolution;
+      for (let k = 0; k < n; k++) this.postSample(id, start + k, size, rgb.subarray(k * size * size * 3, (k + 1) * size * size * 3), ms);
+      await yieldToMessages();
+    }
+    return { ms: performance.now() - started, backend };
+  }
+
+  private postSample(id: number, index: number, size: number, rgb: Int32Array, ms: number): void {
+    const rgba = new Uint8ClampedArray(size * size * 4);
+    for (let p = 0, q = 0; p < rgb.length; p += 3, q += 4) {
+      rgba[q] = rgb[p];
+      rgba[q + 1] = rgb[p + 1];
+      rgba[q + 2] = rgb[p + 2];
+      rgba[q + 3] = 255;
+    }
+    const progress: SampleImage = { kind: 'sample', index, width: size, height: size, rgba, ms };
+    this.post({ type: 'progress', id, progress }, [rgba.buffer]);
+  }
+}
+
+function weightBytes(a: tf.io.ModelArtifacts): number {
+  const d = a.weightData;
+  if (!d) return 0;
+  return Array.isArray(d) ? d.reduce((s, b) => s + b.byteLength, 0) : d.byteLength;
+}

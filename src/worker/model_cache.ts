@@ -1,0 +1,55 @@
+/**
+ * Converted models kept in IndexedDB through tf.io's own `indexeddb://` handler, so the next visit
+ * loads them offline. A failed save (quota, private mode) never fails a load: it is reported only.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { CachedModel } from './protocol';
+
+const PREFIX = 'indexeddb://biggan-explorer/';
+
+// Keys may be URLs; tf.io's model management splits on '://', so keys are stored URI-encoded.
+const urlOf = (key: string) => PREFIX + encodeURIComponent(key);
+const keyOf = (url: string) => decodeURIComponent(url.slice(PREFIX.length));
+
+export async function listCached(): Promise<CachedModel[]> {
+  let all: Record<string, tf.io.ModelArtifactsInfo>;
+  try {
+    all = await tf.io.listModels();
+  } catch {
+    return [];
+  }
+  return Object.entries(all)
+    .filter(([url]) => url.startsWith(PREFIX))
+    .map(([url, info]) => ({
+      key: keyOf(url),
+      bytes: (info.weightDataBytes ?? 0) + (info.modelTopologyBytes ?? 0) + (info.weightSpecsBytes ?? 0),
+      savedAt: new Date(info.dateSaved).toISOString(),
+    }))
+    .sort((a, b) => a.key.localeCompare(b.key));
+}
+
+export async function hasCached(key: string): Promise<boolean> {
+  return (await listCached()).some((m) => m.key === key);
+}
+
+export async function loadCached(key: string): Promise<tf.io.ModelArtifacts> {
+  const [handler] = tf.io.getLoadHandlers(urlOf(key));
+  if (!handler?.load) throw new Error('IndexedDB is not available in this browser.');
+  return handler.load();
+}
+
+/** Saves; returns an error message instead of throwing. */
+export async function saveCached(key: string, artifacts: tf.io.ModelArtifacts): Promise<string | null> {
+  try {
+    const [handler] = tf.io.getSaveHandlers(urlOf(key));
+    if (!handler?.save) return 'IndexedDB is not available in this browser.';
+    await handler.save(artifacts);
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+export async function deleteCached(key: string): Promise<void> {
+  await tf.io.removeModel(urlOf(key));
+}

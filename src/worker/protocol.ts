@@ -1,0 +1,142 @@
+/**
+ * Messages between the page and the generator worker. Every request carries an id; the worker
+ * answers it with progress messages, then exactly one result or error. Each request `type` fixes
+ * its payload and its result type (see ResultOf); errors cross as {name, message} and are rebuilt
+ * into the same class on the page (see errors.ts).
+ */
+import type { Architecture } from '../core/config/architecture';
+import type { ModelTopology } from '../core/model/model_format';
+import type { SampleSettings } from '../core/sampling/sample';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export type BackendChoice = 'auto' | BackendName;
+export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** What the worker found out about one backend on this device. */
+export interface BackendProbe {
+  name: BackendName;
+  available: boolean;
+  /** A software rasteriser (SwiftShader, llvmpipe, a fallback adapter): slower than WASM. */
+  software: boolean;
+  /** Adapter / renderer name, or why it is unavailable. */
+  detail: string;
+}
+
+export interface BackendState {
+  name: BackendName;
+  /** Why this one: "fastest available", "you chose it", "WebGPU device lost", ... */
+  reason: string;
+  probes: BackendProbe[];
+}
+
+/** Where a model comes from. */
+export type ModelSource =
+  /** Our model.json, or a raw checkpoint (with config.json beside it where needed). */
+  | { kind: 'url'; url: string; configUrl?: string; cacheKey?: string; label?: string }
+  /** Dropped or picked files: a checkpoint (+ config.json), or model.json + shards. */
+  | { kind: 'files'; files: File[] }
+  /** A model converted earlier and kept in IndexedDB. */
+  | { kind: 'cached'; key: string };
+
+export interface ModelInfo {
+  label: string;
+  architecture: Architecture;
+  topology: ModelTopology;
+  /** Latent slot names (latentSlots()). */
+  slots: string[];
+  weightBytes: number;
+  /** Loaded from the IndexedDB cache rather than the network or a file. */
+  fromCache: boolean;
+  /** Key under which it is cached, if it is. */
+  cacheKey?: string;
+}
+
+export interface CachedModel {
+  key: string;
+  bytes: number;
+  savedAt: string;
+}
+
+export type LoadPhase = 'cache' | 'download' | 'read' | 'convert' | 'pack' | 'save' | 'upload' | 'compile';
+
+export interface LoadProgress {
+  kind: 'load';
+  phase: LoadPhase;
+  /** Bytes (download, read) or weights (convert); total 0 when unknown. */
+  loaded: number;
+  total: number;
+  /** What is being fetched or read. */
+  item?: string;
+}
+
+export interface SampleImage {
+  kind: 'sample';
+  /** Index within the batch. */
+  index: number;
+  width: number;
+  height: number;
+  /** RGBA, width * height * 4 bytes, transferred. */
+  rgba: Uint8ClampedArray;
+  /** Milliseconds this sample took (its share of its chunk). */
+  ms: number;
+}
+
+export type RenderSettings = SampleSettings & { batch: number };
+
+export type Request =
+  | { type: 'init'; id: number; backend: BackendChoice }
+  | { type: 'setBackend'; id: number; backend: BackendChoice }
+  /**
+   * `cancelFlag` (SharedArrayBuffer-backed, where the page is cross-origin isolated): the page sets
+   * it to 1 to cancel, which reaches the worker even while it converts synchronously.
+   */
+  | { type: 'loadModel'; id: number; source: ModelSource; cancelFlag?: Int32Array }
+  | { type: 'render'; id: number; settings: RenderSettings }
+  | { type: 'cancel'; id: number; target: number }
+  | { type: 'listCached'; id: number }
+  | { type: 'deleteCached'; id: number; key: string }
+  /** Test and diagnosis hook: destroys the WebGPU device as a driver reset would. */
+  | { type: 'loseDevice'; id: number };
+
+export type RequestType = Request['type'];
+export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;
+/** A request without its id, as the client's callers write it. */
+export type RequestBody<T extends RequestType> = Omit<RequestOf<T>, 'id'>;
+
+export interface ResultMap {
+  init: BackendState;
+  setBackend: BackendState;
+  loadModel: ModelInfo;
+  render: { ms: number; backend: BackendName };
+  cancel: { cancelled: boolean };
+  listCached: CachedModel[];
+  deleteCached: CachedModel[];
+  loseDevice: { lost: boolean };
+}
+export type ResultOf<T extends RequestType> = ResultMap[T];
+
+export interface ProgressMap {
+  loadModel: LoadProgress;
+  render: SampleImage;
+  init: LoadProgress;
+  setBackend: LoadProgress;
+  cancel: never;
+  listCached: never;
+  deleteCached: never;
+  loseDevice: never;
+}
+export type ProgressOf<T extends RequestType> = ProgressMap[T];
+
+export interface SerializedError {
+  name: string;
+  message: string;
+}
+
+/** Something the worker tells the page unasked: a lost GPU, a backend change it had to make. */
+export type WorkerEvent = { kind: 'backendChanged'; backend: BackendState; message: string };
+
+export type Response =
+  | { type: 'result'; id: number; result: ResultMap[RequestType] }
+  | { type: 'progress'; id: number; progress: LoadProgress | SampleImage }
+  | { type: 'error'; id: number; error: SerializedError }
+  | { type: 'event'; event: WorkerEvent };
