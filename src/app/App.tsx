@@ -1,8 +1,10 @@
-/** Page layout: controls on the left, samples on the right, notices on top, drop anywhere. */
+/** Page layout: controls on the left; samples, interpolation and history on the right; notices; drop anywhere. */
 import { BackendPicker } from './components/BackendPicker';
 import { ChunkList } from './components/ChunkList';
 import { ClassPicker } from './components/ClassPicker';
 import { DropOverlay } from './components/DropOverlay';
+import { HistoryPanel } from './components/HistoryPanel';
+import { InterpolationPanel } from './components/InterpolationPanel';
 import { ModelPanel } from './components/ModelPanel';
 import { Notices } from './components/Notices';
 import { SampleArea } from './components/SampleArea';
@@ -27,7 +29,11 @@ export function App() {
           <SeedControl />
           <ChunkList />
         </aside>
-        <SampleArea />
+        <div className="outputs">
+          <SampleArea />
+          <InterpolationPanel />
+          <HistoryPanel />
+        </div>
       </main>
       <DropOverlay />
     </div>

@@ -31,7 +31,7 @@ function released(res: 128 | 256 | 512, size: string): CatalogEntry {
   };
 }
 
-export const DEFAULT_MODEL_ID = 'fashion-mnist-32';
+export const DEFAULT_MODEL_ID = 'fashion-mnist-biggan-32';
 
 export const CATALOG: readonly CatalogEntry[] = [
   {

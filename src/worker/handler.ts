@@ -8,13 +8,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { latentSlots } from '../core/config/architecture';
 import { CancelledError } from '../core/errors';
 import { loadGenerator, type LoadedModel } from '../core/model/load_generator';
-import { generateFromInputs, inputsFromSettings, toUint8Rgb } from '../core/sampling/sample';
+import { interpolationInputs } from '../core/sampling/interpolation';
+import { generateFromInputs, inputsFromSettings, toUint8Rgb, type RawInputs } from '../core/sampling/sample';
 import { candidateOrder, describeChoice, probeBackends, resetWebGpu, trySetBackend, webGpuDevice } from './backends';
 import { BackendError, NoModelError, serializeError } from './errors';
+import { checkEndpoints, sliceInputs } from './inputs_slice';
 import { deleteCached, hasCached, listCached, loadCached, saveCached } from './model_cache';
 import { prepareFromFiles, prepareFromUrl, type PreparedModel, type PrepareContext } from './model_sources';
 import type {
-  BackendChoice, BackendProbe, BackendState, LoadProgress, ModelInfo, ModelSource, RenderSettings,
+  BackendChoice, BackendProbe, BackendState, InterpolationJob, LoadProgress, ModelInfo, ModelSource, RenderSettings,
   Request, RequestOf, Response, ResultOf, SampleImage,
 } from './protocol';
 
@@ -35,6 +37,7 @@ export class Handler {
   private current: Current | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private latestRender = -1;
+  private latestInterpolation = -1;
   private readonly cancelled = new Set<number>();
   private readonly aborts = new Map<number, AbortController>();
   private deviceToken = 0;
@@ -63,6 +66,9 @@ export class Handler {
       case 'render':
         this.latestRender = req.id;
         return this.exclusive(() => this.render(req.id, req.settings));
+      case 'interpolate':
+        this.latestInterpolation = req.id;
+        return this.interpolate(req.id, req.job);
       case 'cancel':
         return Promise.resolve(this.cancel(req.target));
       case 'listCached':
@@ -222,32 +228,70 @@ export class Handler {
 
   // ---- sampling ----
 
+  /** Samples per forward pass: GPUs like a few at once, CPUs answer sooner one by one. */
+  private chunkSize(): number {
+    const backend = this.backend!.name;
+    return backend === 'webgpu' || backend === 'webgl' ? 4 : 1;
+  }
+
   private async render(id: number, settings: RenderSettings): Promise<ResultOf<'render'>> {
     const cur = this.current;
     if (!cur) throw new NoModelError('No model is loaded yet.');
     const backend = this.backend!.name;
-    const chunk = backend === 'webgpu' || backend === 'webgl' ? 4 : 1;
+    const chunk = this.chunkSize();
     const started = performance.now();
     for (let start = 0; start < settings.batch; start += chunk) {
       if (id !== this.latestRender || this.cancelled.has(id)) throw new CancelledError('A newer request replaced this one.');
       const n = Math.min(chunk, settings.batch - start);
-      const t0 = performance.now();
       const inputs = inputsFromSettings(cur.loaded.generator, { ...settings, seed: (settings.seed + start) % MAX_SEED, batch: n });
-      const images = generateFromInputs(cur.loaded.generator, inputs);
-      const bytes = toUint8Rgb(images);
-      images.dispose();
-      let rgb: Int32Array;
-      try {
-        rgb = (await bytes.data()) as Int32Array;
-      } finally {
-        bytes.dispose();
-      }
-      const ms = (performance.now() - t0) / n;
-      const size = cur.info.architecture.resolution;
-      for (let k = 0; k < n; k++) this.postSample(id, start + k, size, rgb.subarray(k * size * size * 3, (k + 1) * size * size * 3), ms);
+      await this.drawRows(id, cur, inputs, start);
       await yieldToMessages();
     }
     return { ms: performance.now() - started, backend };
+  }
+
+  /**
+   * An interpolation walk, one chunk per turn of the render queue, so that renders asked for
+   * meanwhile go between its chunks; a cancel, a newer walk or a model change stops it.
+   */
+  private async interpolate(id: number, job: InterpolationJob): Promise<ResultOf<'interpolate'>> {
+    const first = this.current;
+    if (!first) throw new NoModelError('No model is loaded yet.');
+    checkEndpoints(first.info.architecture, job);
+    const inputs = interpolationInputs(first.info.architecture, job.a, job.b, job.steps, job.what);
+    const started = performance.now();
+    let backend = this.backend!.name;
+    for (let start = 0; start < job.steps; ) {
+      start += await this.exclusive(async () => {
+        if (id !== this.latestInterpolation || this.cancelled.has(id)) throw new CancelledError('The interpolation was cancelled.');
+        const cur = this.current;
+        if (cur !== first) throw new CancelledError('The model changed; the interpolation stopped.');
+        backend = this.backend!.name;
+        const n = Math.min(this.chunkSize(), job.steps - start);
+        await this.drawRows(id, cur, sliceInputs(inputs, start, n), start);
+        return n;
+      });
+      await yieldToMessages();
+    }
+    return { ms: performance.now() - started, backend, frames: job.steps };
+  }
+
+  /** Draws `inputs` and posts each row as a SampleImage with index offset + row. */
+  private async drawRows(id: number, cur: Current, inputs: RawInputs, offset: number): Promise<void> {
+    const t0 = performance.now();
+    const images = generateFromInputs(cur.loaded.generator, inputs);
+    const bytes = toUint8Rgb(images);
+    images.dispose();
+    let rgb: Int32Array;
+    try {
+      rgb = (await bytes.data()) as Int32Array;
+    } finally {
+      bytes.dispose();
+    }
+    const n = inputs.batch;
+    const ms = (performance.now() - t0) / n;
+    const size = cur.info.architecture.resolution;
+    for (let k = 0; k < n; k++) this.postSample(id, offset + k, size, rgb.subarray(k * size * size * 3, (k + 1) * size * size * 3), ms);
   }
 
   private postSample(id: number, index: number, size: number, rgb: Int32Array, ms: number): void {

@@ -6,6 +6,8 @@
  */
 import type { Architecture } from '../core/config/architecture';
 import type { ModelTopology } from '../core/model/model_format';
+import type { InterpolationTarget } from '../core/latent/interpolate';
+import type { Endpoint } from '../core/sampling/interpolation';
 import type { SampleSettings } from '../core/sampling/sample';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -83,6 +85,14 @@ export interface SampleImage {
 
 export type RenderSettings = SampleSettings & { batch: number };
 
+/** A walk from A to B in `steps` frames (both ends included); frames come back as SampleImage progress. */
+export interface InterpolationJob {
+  a: Endpoint;
+  b: Endpoint;
+  steps: number;
+  what: InterpolationTarget;
+}
+
 export type Request =
   | { type: 'init'; id: number; backend: BackendChoice }
   | { type: 'setBackend'; id: number; backend: BackendChoice }
@@ -92,6 +102,8 @@ export type Request =
    */
   | { type: 'loadModel'; id: number; source: ModelSource; cancelFlag?: Int32Array }
   | { type: 'render'; id: number; settings: RenderSettings }
+  /** Frames are made a chunk at a time; renders run between chunks; cancel or a newer walk stops it. */
+  | { type: 'interpolate'; id: number; job: InterpolationJob }
   | { type: 'cancel'; id: number; target: number }
   | { type: 'listCached'; id: number }
   | { type: 'deleteCached'; id: number; key: string }
@@ -108,6 +120,7 @@ export interface ResultMap {
   setBackend: BackendState;
   loadModel: ModelInfo;
   render: { ms: number; backend: BackendName };
+  interpolate: { ms: number; backend: BackendName; frames: number };
   cancel: { cancelled: boolean };
   listCached: CachedModel[];
   deleteCached: CachedModel[];
@@ -118,6 +131,7 @@ export type ResultOf<T extends RequestType> = ResultMap[T];
 export interface ProgressMap {
   loadModel: LoadProgress;
   render: SampleImage;
+  interpolate: SampleImage;
   init: LoadProgress;
   setBackend: LoadProgress;
   cancel: never;

@@ -53,7 +53,7 @@ describe.skipIf(!chromiumAvailable())('explorer page', () => {
     expect(await p.textContent('[data-testid=model-status]')).toMatch(/Fashion-MNIST/);
     const px = await pixels(p);
     expect(new Set(px).size).toBeGreaterThan(4);
-    expect(query(p).get('model')).toBe('fashion-mnist-32');
+    expect(query(p).get('model')).toBe('fashion-mnist-biggan-32');
     await p.close();
   });
 

@@ -5,6 +5,8 @@
 import { useStore } from '../store/store';
 import { buildSearch, parseUrlState } from '../url_state';
 import { initBackend } from './backend_actions';
+import { loadHistory, rememberCurrent } from './history_actions';
+import { detectVideo } from './interp_actions';
 import { DEFAULT_REF, loadRef, refreshCached } from './model_actions';
 import { renderInputsChanged, scheduleRender } from './render_actions';
 import { notify } from './worker_link';
@@ -20,12 +22,16 @@ export async function startApp(): Promise<void> {
 
   useStore.subscribe((s, prev) => {
     if (renderInputsChanged(s, prev)) scheduleRender();
+    const finished = prev.rendering && !s.rendering && !s.renderError;
+    if (finished || (s.current !== prev.current && !s.rendering)) void rememberCurrent();
     if (s.modelInfo && (renderInputsChanged(s, prev) || s.modelRef !== prev.modelRef || s.backendChoice !== prev.backendChoice || s.current !== prev.current)) {
       const search = buildSearch(s, s.modelRef);
       if (search !== location.search) history.replaceState(null, '', search);
     }
   });
 
+  void loadHistory();
+  void detectVideo();
   await initBackend(useStore.getState().backendChoice);
   void refreshCached();
   const pending = { classSpec: parsed.classSpec, slotOverrides: parsed.slotOverrides };

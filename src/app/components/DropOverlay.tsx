@@ -1,6 +1,12 @@
-/** Files dropped anywhere on the page load as a model. */
+/** Files dropped anywhere on the page: an image restores an exported sample, anything else loads as a model. */
 import { useEffect, useState } from 'react';
 import { loadFiles } from '../actions/model_actions';
+import { restoreFromFile } from '../actions/restore_actions';
+
+/** A single image (by type or name) is a sample to restore, never a checkpoint. */
+function isImageFile(files: File[]): boolean {
+  return files.length === 1 && (files[0].type.startsWith('image/') || /\.(png|jpe?g|gif|webp|bmp)$/i.test(files[0].name));
+}
 
 export function DropOverlay() {
   const [over, setOver] = useState(false);
@@ -25,7 +31,7 @@ export function DropOverlay() {
       e.preventDefault();
       depth = 0;
       setOver(false);
-      void loadFiles(files);
+      void (isImageFile(files) ? restoreFromFile(files[0]) : loadFiles(files));
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragleave', leave);
@@ -40,7 +46,7 @@ export function DropOverlay() {
   }, []);
   return over ? (
     <div className="drop-overlay" aria-hidden="true">
-      <p>Drop a checkpoint (+ config.json) or a converted model folder’s files</p>
+      <p>Drop a PNG exported by BigGAN Explorer to restore its sample, or a checkpoint (+ config.json) or converted model files to open them</p>
     </div>
   ) : null;
 }

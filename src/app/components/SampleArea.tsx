@@ -1,7 +1,7 @@
-/** The samples, the model status line and the export button. */
+/** The samples, the model status line and the export bar. */
 import { setCurrent } from '../actions/settings_actions';
-import { exportSamplePng } from '../export/export_png';
 import { useStore } from '../store/store';
+import { ExportBar } from './ExportBar';
 import { ModelStatus } from './ModelStatus';
 import { SampleCanvas } from './SampleCanvas';
 
@@ -10,25 +10,14 @@ export function SampleArea() {
   const current = useStore((s) => s.current);
   const rendering = useStore((s) => s.rendering);
   const renderError = useStore((s) => s.renderError);
-  const info = useStore((s) => s.modelInfo);
-  const classes = useStore((s) => s.classes);
   const generation = useStore((s) => s.renderGeneration);
   const columns = Math.ceil(Math.sqrt(Math.max(1, samples.length)));
-  const sample = samples[current];
-  const exportCurrent = () => {
-    if (!sample?.rgba || !info) return;
-    const cls = classes.map((c) => c.index).join('+');
-    exportSamplePng({ width: sample.width, height: sample.height, rgba: sample.rgba }, `${info.label}-class${cls}-seed${sample.seed}`);
-  };
   return (
     <section className="stage" aria-label="Samples">
       <div className="stage-head">
         <ModelStatus />
         <div className="stage-actions">
           {rendering && <span className="spinner" role="img" aria-label="Drawing" />}
-          <button type="button" data-testid="export-png" onClick={exportCurrent} disabled={!sample?.rgba}>
-            Export PNG
-          </button>
         </div>
       </div>
       {renderError && (
@@ -41,6 +30,7 @@ export function SampleArea() {
           <SampleCanvas key={s.index} sample={s} current={s.index === current} onSelect={() => setCurrent(s.index)} />
         ))}
       </div>
+      <ExportBar />
     </section>
   );
 }

@@ -1,8 +1,6 @@
-/**
- * "Export PNG": the current sample at native size as a PNG download. Kept apart so that later
- * exports (metadata, grids, GIFs) grow here.
- */
-import { encodePng } from '../../core/export/png';
+/** PNG files on the page: pixels from the samples, the settings record in the `biggan` text chunk, downloads. */
+import { encodePng, type RgbImage } from '../../core/export/png';
+import { PNG_TEXT_KEY, serializeSampleRecord, type SampleRecord } from '../../core/export/sample_record';
 
 export interface ExportableSample {
   width: number;
@@ -20,23 +18,39 @@ export function rgbaToRgb(rgba: Uint8ClampedArray): Uint8Array {
   return rgb;
 }
 
-export function samplePng(sample: ExportableSample): Blob {
-  const png = encodePng({ width: sample.width, height: sample.height, data: rgbaToRgb(sample.rgba) });
-  return new Blob([png as Uint8Array<ArrayBuffer>], { type: 'image/png' });
+export function rgbToRgba(rgb: Uint8Array): Uint8ClampedArray<ArrayBuffer> {
+  const rgba = new Uint8ClampedArray((rgb.length / 3) * 4);
+  for (let p = 0, q = 0; p < rgb.length; p += 3, q += 4) {
+    rgba[q] = rgb[p];
+    rgba[q + 1] = rgb[p + 1];
+    rgba[q + 2] = rgb[p + 2];
+    rgba[q + 3] = 255;
+  }
+  return rgba;
+}
+
+export function sampleImage(sample: ExportableSample): RgbImage {
+  return { width: sample.width, height: sample.height, data: rgbaToRgb(sample.rgba) };
+}
+
+/** PNG bytes, with the record as JSON under the `biggan` key when given. */
+export function pngBytes(img: RgbImage, record?: SampleRecord | null): Uint8Array<ArrayBuffer> {
+  const text = record ? { [PNG_TEXT_KEY]: serializeSampleRecord(record) } : undefined;
+  return encodePng(img, text) as Uint8Array<ArrayBuffer>;
+}
+
+export function pngBlob(img: RgbImage, record?: SampleRecord | null): Blob {
+  return new Blob([pngBytes(img, record)], { type: 'image/png' });
 }
 
 export function downloadBlob(blob: Blob, fileName: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
-  a.download = fileName;
+  a.download = fileName.replace(/[^\w.+-]+/g, '_');
   a.style.display = 'none';
   document.body.append(a);
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-export function exportSamplePng(sample: ExportableSample, baseName: string): void {
-  downloadBlob(samplePng(sample), `${baseName.replace(/[^\w.-]+/g, '_')}.png`);
 }

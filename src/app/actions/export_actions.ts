@@ -1,0 +1,97 @@
+/** "Export PNG", "Export grid" and "Download all (zip)": files named for what they hold, each with its record. */
+import { BlobWriter, configure, Uint8ArrayReader, ZipWriter } from '@zip.js/zip.js';
+import { classSlug, fileBase, modelSlug, type NameParts } from '../export/file_names';
+import { downloadBlob, pngBlob, pngBytes, sampleImage } from '../export/export_png';
+import { tileGrid, withCaption } from '../export/grid_png';
+import { upscale, type ExportScale, type ScaleFilter } from '../export/resize';
+import { recordForView } from '../export/view_record';
+import type { SampleView } from '../store/runtime_slice';
+import type { AppState } from '../store/store';
+import { useStore } from '../store/store';
+import { errorText, notify } from './worker_link';
+
+// PNGs are compressed already, and zip.js's own workers would need a second bundle.
+configure({ useWebWorkers: false });
+
+export function setExportScale(scale: ExportScale): void {
+  useStore.setState({ exportScale: scale });
+}
+
+export function setExportFilter(filter: ScaleFilter): void {
+  useStore.setState({ exportFilter: filter });
+}
+
+export function setGridCaption(on: boolean): void {
+  useStore.setState({ gridCaption: on });
+}
+
+type Drawn = SampleView & { rgba: Uint8ClampedArray };
+const isDrawn = (x: SampleView): x is Drawn => x.fresh && x.rgba !== null;
+
+/** The samples as drawn for the current settings, or null (with a notice) while any is pending. */
+function drawnSamples(s: AppState): Drawn[] | null {
+  if (!s.modelInfo || s.samples.length === 0 || !s.samples.every(isDrawn)) {
+    notify('info', 'Wait until every sample is drawn, then export.');
+    return null;
+  }
+  return s.samples as Drawn[];
+}
+
+export function nameParts(s: AppState, seeds: NameParts['seeds'], extra?: string): NameParts {
+  return {
+    model: modelSlug(s.modelRef, s.modelInfo?.label ?? 'model'),
+    classes: classSlug(s.classes, s.classList),
+    truncation: s.truncation,
+    seeds,
+    scale: s.exportScale,
+    extra,
+  };
+}
+
+const scaled = (s: AppState, x: Drawn) => upscale(sampleImage(x), s.exportScale, s.exportFilter);
+
+export function exportCurrent(): void {
+  const s = useStore.getState();
+  const x = s.samples[s.current];
+  if (!x || !isDrawn(x) || !s.modelInfo) return;
+  const record = recordForView(s, x.index);
+  downloadBlob(pngBlob(scaled(s, x), record), `${fileBase(nameParts(s, [x.seed]))}.png`);
+}
+
+export function exportGrid(): void {
+  const s = useStore.getState();
+  const samples = drawnSamples(s);
+  if (!samples) return;
+  let img = tileGrid(samples.map((x) => scaled(s, x)));
+  if (s.gridCaption) img = withCaption(img, gridCaption(s));
+  const record = recordForView(s, 0, samples.length);
+  const seeds: NameParts['seeds'] = samples.length > 1 ? [samples[0].seed, samples.at(-1)!.seed] : [samples[0].seed];
+  downloadBlob(pngBlob(img, record), `${fileBase(nameParts(s, seeds, 'grid'))}.png`);
+}
+
+export function gridCaption(s: AppState): string {
+  const names = s.classes
+    .map((c) => `${s.classList[c.index]?.names[0] ?? `class ${c.index}`}${s.classes.length > 1 ? ` ${Math.round(c.weight * 100)}%` : ''}`)
+    .join(' + ');
+  const first = s.samples[0]?.seed ?? s.seed;
+  const last = s.samples.at(-1)?.seed ?? first;
+  return `${names}\ntruncation ${s.truncation.toFixed(2)} (${s.mode}) · seed${last !== first ? `s ${first}–${last}` : ` ${first}`}`;
+}
+
+export async function exportZip(): Promise<void> {
+  const s = useStore.getState();
+  const samples = drawnSamples(s);
+  if (!samples) return;
+  try {
+    const writer = new ZipWriter(new BlobWriter('application/zip'), { level: 0 });
+    for (const x of samples) {
+      const bytes = pngBytes(scaled(s, x), recordForView(s, x.index));
+      await writer.add(`${fileBase(nameParts(s, [x.seed]))}.png`, new Uint8ArrayReader(bytes));
+    }
+    const blob = await writer.close();
+    const seeds: NameParts['seeds'] = samples.length > 1 ? [samples[0].seed, samples.at(-1)!.seed] : [samples[0].seed];
+    downloadBlob(blob, `${fileBase(nameParts(s, seeds))}.zip`);
+  } catch (e) {
+    notify('error', `Could not make the zip: ${errorText(e)}`);
+  }
+}

@@ -1,0 +1,23 @@
+/** An RGBA frame on a canvas (interpolation strip and player). */
+import { useEffect, useRef } from 'react';
+
+export function FrameCanvas({ rgba, size, testId, label }: { rgba: Uint8ClampedArray | null; size: number; testId: string; label: string }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const ctx = ref.current?.getContext('2d');
+    if (ctx && rgba) ctx.putImageData(new ImageData(new Uint8ClampedArray(rgba), size, size), 0, 0);
+  }, [rgba, size]);
+  return (
+    <canvas
+      ref={ref}
+      width={size || 1}
+      height={size || 1}
+      data-testid={testId}
+      data-ready={rgba ? 'true' : 'false'}
+      aria-label={label}
+      role="img"
+      className={rgba ? '' : 'pending'}
+      style={{ imageRendering: size < 256 ? 'pixelated' : 'auto' }}
+    />
+  );
+}
