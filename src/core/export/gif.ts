@@ -19,15 +19,31 @@ function toRgba(img: RgbImage): Uint8Array {
   return out;
 }
 
-/** `delayMs` per frame; loops forever. `onFrame` reports progress and may throw to cancel. */
-export function encodeGif(frames: RgbImage[], delayMs = 80, onFrame?: (done: number, total: number) => void): Uint8Array {
-  const gif = GIFEncoder();
-  frames.forEach((f, i) => {
-    const rgba = toRgba(f);
+/** Frames go in one at a time, so a caller can yield, report progress or stop between them. */
+export class GifWriter {
+  private readonly gif = GIFEncoder();
+
+  constructor(private readonly delayMs = 80) {}
+
+  addFrame(frame: RgbImage): void {
+    const rgba = toRgba(frame);
     const palette = quantize(rgba, 256);
-    gif.writeFrame(applyPalette(rgba, palette), f.width, f.height, { palette, delay: delayMs, repeat: 0 });
+    this.gif.writeFrame(applyPalette(rgba, palette), frame.width, frame.height, { palette, delay: this.delayMs, repeat: 0 });
+  }
+
+  /** The file; loops forever. */
+  finish(): Uint8Array<ArrayBuffer> {
+    this.gif.finish();
+    return this.gif.bytes() as Uint8Array<ArrayBuffer>;
+  }
+}
+
+/** All frames in one pass, `delayMs` each. */
+export function encodeGif(frames: RgbImage[], delayMs = 80, onFrame?: (done: number, total: number) => void): Uint8Array {
+  const writer = new GifWriter(delayMs);
+  frames.forEach((f, i) => {
+    writer.addFrame(f);
     onFrame?.(i + 1, frames.length);
   });
-  gif.finish();
-  return gif.bytes();
+  return writer.finish();
 }
