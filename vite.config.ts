@@ -12,6 +12,9 @@ export default defineConfig({
   server: { headers: isolationHeaders, host: '127.0.0.1' },
   preview: { headers: isolationHeaders, host: '127.0.0.1' },
   worker: { format: 'es' },
+  // tfjs-backend-wasm starts its pthreads from `factory.toString()`: minified, that source names
+  // variables of the bundle it was cut from, and every thread dies with "e is not defined".
+  build: { minify: false, chunkSizeWarningLimit: 8000 },
   // Pre-bundled (not excluded): the WASM backend's Emscripten glue is CommonJS and needs interop.
   // Listed up front so the first visit does not reload when the worker's imports are discovered.
   optimizeDeps: {
