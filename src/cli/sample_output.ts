@@ -27,19 +27,19 @@ function recordText(source: RecordSource | undefined, index: number, batch?: num
   return { [PNG_TEXT_KEY]: serializeSampleRecord(record) };
 }
 
-/** One PNG per sample (`out-<i>.png` when there are several), or one grid. Returns the paths. */
+/** One PNG per sample (`out-<i>.png` when there are several), or one grid. Says what it wrote. */
 export async function writePngs(frames: RgbImage[], out: string, grid: boolean, source?: RecordSource): Promise<string[]> {
   if (frames.length === 1 || grid) {
     const img = frames.length === 1 ? frames[0] : tileImages(frames, Math.ceil(Math.sqrt(frames.length)));
     // A grid's record describes its first sample and the batch; the rest follow from consecutive seeds.
     await writeOutput(out, encodePng(img, recordText(source, 0, frames.length)));
-    return [out];
+    return [`${out}: ${img.width}x${img.height}`];
   }
-  const paths: string[] = [];
+  const written: string[] = [];
   for (let i = 0; i < frames.length; i++) {
     const file = out.replace(/(\.png)?$/i, `-${i}.png`);
     await writeOutput(file, encodePng(frames[i], recordText(source, i)));
-    paths.push(file);
+    written.push(`${file}: ${frames[i].width}x${frames[i].height}`);
   }
-  return paths;
+  return written;
 }

@@ -21,7 +21,7 @@ export function describeArchitecture(a: Architecture): string {
   } else {
     lines.push(`z:           ${a.dimZ} in ${a.blocks.length + 1} chunks of ${a.chunkSize}, shared embedding ${a.sharedDim}`);
     const attn = a.blocks.map((b, i) => (b.attention ? a.bottomWidth * 2 ** (i + 1) : 0)).filter(Boolean);
-    lines.push(`blocks:      ${a.blocks.length} GBlocks, ${a.blocks[0].inChannels} -> ${a.channelWidth} channels, attention at ${attn.join(', ') || 'none'} px`);
+    lines.push(`blocks:      ${a.blocks.length} GBlocks, ${a.blocks[0].inChannels} -> ${a.blocks[a.blocks.length - 1].outChannels} channels (G_ch ${a.channelWidth}), attention at ${attn.join(', ') || 'none'} px`);
     lines.push(`eps:         BN ${a.bnEps}, SN ${a.snEps}`);
   }
   return lines.join('\n');

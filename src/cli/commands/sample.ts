@@ -107,7 +107,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     }
     if (values.out || !values['out-npy']) {
       const frames = await toRgbImages(images);
-      for (const p of await writePngs(frames, values.out ?? 'sample.png', values.grid, source)) console.log(`wrote ${p}: ${w}x${h}`);
+      for (const line of await writePngs(frames, values.out ?? 'sample.png', values.grid, source)) console.log(`wrote ${line}`);
     }
     images.dispose();
     return 0;

@@ -47,7 +47,7 @@ export interface BigGanArchitecture {
   sharedDim: number;
   numClasses: number;
   bottomWidth: number;
-  /** G_ch: the channel multiplier's unit, for display. */
+  /** G_ch when a config gave it; else the last block's width (G_ch for 128-512 px models). For display. */
   channelWidth: number;
   blocks: BigGanBlock[];
   bnEps: number;

@@ -51,13 +51,20 @@ function inferArchitecture(r: ShapeReader, overrides: BigGanOverrides): BigGanAr
     snEps: overrides.SN_eps ?? BIGGAN_PYTORCH_EPS.snEps,
   };
   checkOverrides(arch, overrides);
+  if (overrides.G_ch !== undefined) arch.channelWidth = overrides.G_ch;
   return arch;
 }
 
 function checkOverrides(arch: BigGanArchitecture, o: BigGanOverrides): void {
   const attnRes = arch.blocks.map((b, i) => (b.attention ? arch.bottomWidth * 2 ** (i + 1) : 0)).filter((x) => x > 0);
+  // Block widths are multiples of G_ch (x1 at the last block of 128-512 px models, x4 at 32 px).
+  if (o.G_ch !== undefined && arch.blocks.some((b) => b.inChannels % o.G_ch! !== 0 || b.outChannels % o.G_ch! !== 0)) {
+    throw new ConfigError(
+      `The config says G_ch = ${o.G_ch}, but the checkpoint's block widths (${arch.blocks.map((b) => b.outChannels).join(', ')}) ` +
+        'are not multiples of it. Use the config that belongs to this checkpoint, or leave that field out.',
+    );
+  }
   const checks: [string, number | string | undefined, number | string][] = [
-    ['G_ch', o.G_ch, arch.channelWidth],
     ['dim_z', o.dim_z, arch.dimZ],
     ['resolution', o.resolution, arch.resolution],
     ['shared_dim', o.shared_dim, arch.sharedDim],
@@ -137,7 +144,7 @@ export function planBigGan(shapes: ShapeMap, overrides: BigGanOverrides = {}): C
     weights.push(...gBlock(r, i, b, condDim, sn));
     if (b.attention) weights.push(...attention(r, i, b.outChannels, sn));
   });
-  const last = arch.channelWidth;
+  const last = arch.blocks[arch.blocks.length - 1].outChannels;
   weights.push(
     plainWeight(r, 'output_layer.0.gain', [last]),
     plainWeight(r, 'output_layer.0.bias', [last]),
