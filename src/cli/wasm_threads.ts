@@ -18,7 +18,8 @@
  * One more trap, browsers included: the backend's C++ caps its pool at
  * `emscripten_num_logical_cores() / 2` (it assumes two hyperthreads per core), so on a machine
  * with 2 logical CPUs it runs 1 thread whatever it is told. In Node that count is
- * `os.cpus().length`, which `startWasmBackend` inflates while the module initialises.
+ * `os.cpus().length`, which `startWasmBackend` inflates while the module initialises. Finally the
+ * pool's worker_threads are unref'd, or a CLI returning from main would never exit.
  * Nothing in node_modules is edited. Everything else is the stock threaded-SIMD build.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,7 +33,7 @@ const MAIN_SCRIPT_PREFIX = 'var WasmBackendModuleThreadedSimd';
 
 let installedDir: string | null = null;
 
-/** Path of the main (factory) script once the backend has made it, else null. */
+/** Where the main (factory) script is written when the backend makes its Blob. */
 function mainScriptPath(dir: string): string {
   return join(dir, 'tfjs-backend-wasm-threaded-simd.cjs');
 }
@@ -72,7 +73,21 @@ export async function startWasmBackend(threads: number): Promise<number> {
   } finally {
     os.cpus = realCpus;
   }
+  if (threads > 1) unrefPthreadWorkers();
   return getThreadsCount();
+}
+
+/**
+ * XNNPACK's pool threads live as long as the backend and are ref'd worker_threads, so a CLI that
+ * finishes by returning from main (not process.exit) would never exit. They only ever run while
+ * the main thread waits in a kernel, so letting them not hold the event loop open is safe.
+ */
+function unrefPthreadWorkers(): void {
+  const b = tf.backend() as unknown as {
+    wasm?: { PThread?: { runningWorkers?: { unref?: () => void }[]; unusedWorkers?: { unref?: () => void }[] } };
+  };
+  const p = b.wasm?.PThread;
+  for (const w of [...(p?.runningWorkers ?? []), ...(p?.unusedWorkers ?? [])]) w.unref?.();
 }
 
 /**

@@ -10,8 +10,10 @@ import type { BigGanDeepArchitecture, DeepLayer } from '../config/architecture';
 import { SettingsError } from '../errors';
 import { blendStatRows, selectStats } from './bn_stats';
 import type { Generator, GeneratorInputs } from './generator';
-import { conv, inverseStd, linear, normalizeRelu, upsample2x } from './layer_ops';
+import { conv, disposeAfter, inverseStd, linear, normalizeRelu, upsample2x, upsampleConv } from './layer_ops';
 import { selfAttention } from './self_attention';
+import { useFastWasmSlice } from './wasm_slice';
+import { inSubBatches, maxSubBatch } from './batch_chunks';
 import type { WeightStore } from './weight_store';
 
 /** A BN layer's statistic tables, [nStats, C] each, kept on the CPU to blend rows exactly. */
@@ -37,11 +39,17 @@ export class BigGanDeepGenerator implements Generator {
     private readonly statTables: ReadonlyMap<string, StatTable>,
   ) {}
 
-  generate({ z, classVector, truncation, slotZ = [] }: GeneratorInputs): tf.Tensor4D {
+  generate(inputs: GeneratorInputs): tf.Tensor4D {
+    const { truncation } = inputs;
     if (!(truncation > 0 && truncation <= 1)) {
       throw new SettingsError(`Truncation must be in (0, 1] for BigGAN-deep; got ${truncation}.`);
     }
     const stats = this.statsFor(truncation);
+    useFastWasmSlice();
+    return inSubBatches(inputs, maxSubBatch(this.architecture), (part) => this.forward(part, stats));
+  }
+
+  private forward({ z, classVector, slotZ = [] }: GeneratorInputs, stats: Map<string, FixedStats>): tf.Tensor4D {
     const a = this.architecture;
     return tf.tidy(() => {
       const w = this.weights;
@@ -51,19 +59,27 @@ export class BigGanDeepGenerator implements Generator {
       let h = tf.reshape<tf.Rank.R4>(linear(condFor(0), w, 'generator.gen_z', true), [n, 4, 4, 16 * a.channelWidth]); // [N, 4, 4, 16ch]
       let layer = 0;
       for (let m = 0; m < a.layers.length + 1; m++) {
+        // Each block in its own tidy, freeing its intermediates as soon as it is done: with one
+        // tidy around the whole forward the wasm heap held every activation of the network at
+        // once (3.2 GB for biggan-deep-128 at batch 8), and fresh memory is slow to touch.
+        const x = h;
         if (m === a.attentionPosition) {
           const p = layerKey(m);
-          h = selfAttention(h, w, {
-            theta: `${p}.snconv1x1_theta`,
-            phi: `${p}.snconv1x1_phi`,
-            g: `${p}.snconv1x1_g`,
-            o: `${p}.snconv1x1_o_conv`,
-            gamma: `${p}.gamma`,
-          });
+          h = tf.tidy(() =>
+            selfAttention(x, w, {
+              theta: `${p}.snconv1x1_theta`,
+              phi: `${p}.snconv1x1_phi`,
+              g: `${p}.snconv1x1_g`,
+              o: `${p}.snconv1x1_o_conv`,
+              gamma: `${p}.gamma`,
+            }),
+          );
         } else {
-          h = this.genBlock(h, a.layers[layer], layerKey(m), condFor(layer + 1), stats);
+          const l = layer;
+          h = tf.tidy(() => this.genBlock(x, a.layers[l], layerKey(m), condFor(l + 1), stats));
           layer++;
         }
+        x.dispose();
       }
       const final = stats.get('generator.bn')!;
       h = normalizeRelu(h, final.mean, final.invStd, w.get('generator.bn.weight'), w.get('generator.bn.bias'));
@@ -79,14 +95,14 @@ export class BigGanDeepGenerator implements Generator {
       const gain = tf.add(linear(cond, w, `${p}.bn_${k}.scale`), 1); // [N, C]
       return normalizeRelu(t, s.mean, s.invStd, gain, linear(cond, w, `${p}.bn_${k}.offset`));
     };
-    let h = conv(bnRelu(x, 0), w, `${p}.conv_0`);
-    h = bnRelu(h, 1);
-    if (l.upsample) h = upsample2x(h);
-    h = conv(h, w, `${p}.conv_1`);
-    h = conv(bnRelu(h, 2), w, `${p}.conv_2`);
-    h = conv(bnRelu(h, 3), w, `${p}.conv_3`);
+    // Each temporary is disposed once used, so the block holds few full-size tensors at a time.
+    let h = disposeAfter((t) => conv(t, w, `${p}.conv_0`), bnRelu(x, 0));
+    h = disposeAfter((t) => bnRelu(t, 1), h);
+    h = disposeAfter((t) => (l.upsample ? upsampleConv(t, w, `${p}.conv_1`) : conv(t, w, `${p}.conv_1`)), h);
+    h = disposeAfter((t) => conv(t, w, `${p}.conv_2`), disposeAfter((t) => bnRelu(t, 2), h));
+    h = disposeAfter((t) => conv(t, w, `${p}.conv_3`), disposeAfter((t) => bnRelu(t, 3), h));
     let skip = l.inChannels === l.outChannels ? x : tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, l.outChannels]);
-    if (l.upsample) skip = upsample2x(skip);
+    if (l.upsample) skip = skip === x ? upsample2x(skip) : disposeAfter(upsample2x, skip);
     return tf.add(h, skip);
   }
 

@@ -7,8 +7,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BigGanArchitecture } from '../config/architecture';
 import type { Generator, GeneratorInputs } from './generator';
-import { conv, inverseStd, linear, normalizeRelu, upsample2x } from './layer_ops';
+import { conv, disposeAfter, inverseStd, linear, normalizeRelu, upsample2x, upsampleConv } from './layer_ops';
 import { selfAttention } from './self_attention';
+import { useFastWasmSlice } from './wasm_slice';
+import { inSubBatches, maxSubBatch } from './batch_chunks';
 import type { WeightStore } from './weight_store';
 
 interface FixedStats {
@@ -36,7 +38,12 @@ export class BigGanGenerator implements Generator {
     }
   }
 
-  generate({ z, classVector, slotZ = [] }: GeneratorInputs): tf.Tensor4D {
+  generate(inputs: GeneratorInputs): tf.Tensor4D {
+    useFastWasmSlice();
+    return inSubBatches(inputs, maxSubBatch(this.architecture), (part) => this.forward(part));
+  }
+
+  private forward({ z, classVector, slotZ = [] }: GeneratorInputs): tf.Tensor4D {
     const a = this.architecture;
     return tf.tidy(() => {
       const w = this.weights;
@@ -45,11 +52,17 @@ export class BigGanGenerator implements Generator {
       const yEmb = tf.matMul(classVector, w.get<tf.Tensor2D>('shared.weight')) as tf.Tensor2D; // [N, sharedDim]
       const c0 = a.blocks[0].inChannels;
       let h = tf.reshape<tf.Rank.R4>(linear(chunks[0], w, 'linear', true), [n, a.bottomWidth, a.bottomWidth, c0]); // [N, w, w, C0]
+      // Each block in its own tidy, so its intermediates are freed before the next one runs.
+      const step = (f: (x: tf.Tensor4D) => tf.Tensor4D) => {
+        const x = h;
+        h = tf.tidy(() => f(x));
+        x.dispose();
+      };
       a.blocks.forEach((b, i) => {
-        h = this.gBlock(h, i, tf.concat<tf.Tensor2D>([yEmb, chunks[i + 1]], 1));
+        step((x) => this.gBlock(x, i, tf.concat<tf.Tensor2D>([yEmb, chunks[i + 1]], 1)));
         if (b.attention) {
           const p = `blocks.${i}.1`;
-          h = selfAttention(h, w, { theta: `${p}.theta`, phi: `${p}.phi`, g: `${p}.g`, o: `${p}.o`, gamma: `${p}.gamma` });
+          step((x) => selfAttention(x, w, { theta: `${p}.theta`, phi: `${p}.phi`, g: `${p}.g`, o: `${p}.o`, gamma: `${p}.gamma` }));
         }
       });
       const s = this.stats.get('output_layer.0')!;
@@ -67,9 +80,13 @@ export class BigGanGenerator implements Generator {
       const gain = tf.add(linear(cond, w, `${p}.${bn}.gain`), 1); // [N, C]
       return normalizeRelu(t, s.mean, s.invStd, gain, linear(cond, w, `${p}.${bn}.bias`));
     };
-    let h = conv(upsample2x(ccbnRelu(x, 'bn1')), w, `${p}.conv1`);
-    h = conv(ccbnRelu(h, 'bn2'), w, `${p}.conv2`);
-    return tf.add(h, conv(upsample2x(x), w, `${p}.conv_sc`));
+    // Each temporary is disposed once used, so the block holds few full-size tensors at a time.
+    let h = disposeAfter((t) => upsampleConv(t, w, `${p}.conv1`), ccbnRelu(x, 'bn1'));
+    h = disposeAfter((t) => conv(t, w, `${p}.conv2`), disposeAfter((t) => ccbnRelu(t, 'bn2'), h));
+    // The skip's 1x1 conv commutes with nearest upsampling: run it at the input's resolution
+    // (a quarter of the multiply-adds, same arithmetic per output value).
+    const skip = disposeAfter(upsample2x, conv(x, w, `${p}.conv_sc`));
+    return disposeAfter((t) => tf.add(t, skip), h);
   }
 
   dispose(): void {

@@ -1,0 +1,454 @@
+/**
+ * `npm run bench`: full-size generators with random weights of the released shapes, tfjs on the
+ * wasm backend in Node against the same model in PyTorch CPU eager (bench/torch_baseline.py,
+ * /usr/bin/python3), measured in ONE run with the two sides interleaved run by run, so that a
+ * noisy machine slows both alike and the ratio stays meaningful.
+ *
+ *   npx tsx bench/run_bench.ts [--models deep128,deep256,deep512,biggan128] [--batches 1,8]
+ *       [--runs 3] [--warmup 1] [--threads 2] [--pool N] [--budget 40] [--layers] [--compare]
+ *       [--torch-variants folded[,rgb3,unfolded]] [--no-torch] [--json out.json] [--verbose]
+ *
+ * --runs      timed runs per (model, batch, side), after --warmup untimed ones; medians reported.
+ * --budget    seconds per (model, batch) cell after which sides whose runs take over 15 s stop
+ *             (each gets >= 1 timed run; cheap sides still get --runs), and such sides skip their
+ *             warm-up at later batch sizes: keeps the default run near 10 minutes; 0 = no limit.
+ * --threads   wasm thread counts to run (default 2; each in its own process); the ratio uses
+ *             each. `--threads 1,2` shows the scaling.
+ * --pool N    also N worker threads with one single-threaded backend each, sharing the batch
+ *             image by image (bench/wasm_pool.ts); shown as "ours poolN".
+ * --compare   also time the generators as they were before this work (bench/legacy_nets) in the
+ *             same process, and check that both give the same images.
+ * --layers    per-layer breakdown (tf.profile, by layer shape) for the first model at the first
+ *             batch size, next to PyTorch's per-layer times.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { BENCH_MODELS, benchModel as findModel, ensureModelDir } from './models';
+import type { LayerProfile } from './profile_layers';
+
+const HERE = import.meta.dirname;
+
+interface Options {
+  models: string[];
+  batches: number[];
+  runs: number;
+  warmup: number;
+  threads: number[];
+  pool: number;
+  budgetS: number;
+  layers: boolean;
+  compare: boolean;
+  torchVariants: string[];
+  torch: boolean;
+  json?: string;
+  verbose: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = {
+    models: BENCH_MODELS.map((m) => m.id),
+    batches: [1, 8],
+    runs: 3,
+    warmup: 1,
+    threads: [2],
+    pool: 0,
+    budgetS: 40,
+    layers: false,
+    compare: false,
+    torchVariants: ['folded'],
+    torch: true,
+    verbose: false,
+  };
+  const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--models') o.models = list(next());
+    else if (a === '--batches') o.batches = list(next()).map(Number);
+    else if (a === '--runs') o.runs = Number(next());
+    else if (a === '--warmup') o.warmup = Number(next());
+    else if (a === '--threads') o.threads = list(next()).map(Number);
+    else if (a === '--budget') o.budgetS = Number(next());
+    else if (a === '--pool') o.pool = Number(next());
+    else if (a === '--layers') o.layers = true;
+    else if (a === '--compare') o.compare = true;
+    else if (a === '--torch-variants') o.torchVariants = list(next());
+    else if (a === '--no-torch') o.torch = false;
+    else if (a === '--json') o.json = next();
+    else if (a === '--verbose') o.verbose = true;
+    else if (a === '--help' || a === '-h') {
+      console.log(
+        'usage: npm run bench -- [--models deep128,deep256,deep512,biggan128] [--batches 1,8] [--runs 3] ' +
+          '[--warmup 1] [--threads 2] [--pool 2] [--budget 40] [--layers] [--compare] [--torch-variants folded,rgb3,unfolded] ' +
+          '[--no-torch] [--json out.json] [--verbose]',
+      );
+      process.exit(0);
+    } else throw new Error(`unknown option ${a} (try --help)`);
+  }
+  for (const m of o.models) if (!BENCH_MODELS.some((b) => b.id === m)) throw new Error(`unknown model ${m}`);
+  return o;
+}
+
+/** A child process speaking one JSON request / one reply per line. */
+class Peer {
+  private readonly child: ChildProcess;
+  private readonly waiting: ((v: Record<string, unknown>) => void)[] = [];
+  private readonly stderrTail: string[] = [];
+  private exited: string | null = null;
+  readonly ready: Promise<Record<string, unknown>>;
+
+  constructor(
+    readonly name: string,
+    command: string,
+    args: string[],
+    replyPrefix: string,
+    verbose: boolean,
+  ) {
+    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: join(HERE, '..') });
+    this.ready = new Promise((resolve) => this.waiting.push(resolve));
+    createInterface({ input: this.child.stdout! }).on('line', (line) => {
+      if (!line.startsWith(replyPrefix)) {
+        if (verbose) console.error(`[${name}] ${line}`);
+        return;
+      }
+      const msg = JSON.parse(line.slice(replyPrefix.length)) as Record<string, unknown>;
+      this.waiting.shift()?.(msg);
+    });
+    createInterface({ input: this.child.stderr! }).on('line', (line) => {
+      if (verbose) console.error(`[${name}] ${line.slice(0, 300)}`);
+      this.stderrTail.push(line.slice(0, 300));
+      if (this.stderrTail.length > 20) this.stderrTail.shift();
+    });
+    this.child.on('exit', (code) => {
+      this.exited = `${name} exited with code ${code}:\n${this.stderrTail.join('\n')}`;
+      for (const w of this.waiting.splice(0)) w({ error: this.exited });
+    });
+  }
+
+  async request(req: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (this.exited) throw new Error(this.exited);
+    const p = new Promise<Record<string, unknown>>((resolve) => this.waiting.push(resolve));
+    this.child.stdin!.write(`${JSON.stringify(req)}\n`);
+    const r = await p;
+    if (r.error) throw new Error(`${this.name}: ${String(r.error)}`);
+    return r;
+  }
+
+  async start(): Promise<Record<string, unknown>> {
+    const r = await this.ready;
+    if (r.error) throw new Error(`${this.name}: ${String(r.error)}`);
+    return r;
+  }
+
+  close(): void {
+    if (!this.exited) {
+      this.child.stdin!.write(`${JSON.stringify({ cmd: 'quit' })}\n`);
+      this.child.stdin!.end();
+    }
+  }
+}
+
+/** One timed configuration: a process (peer) and what it is asked to run. */
+interface Side {
+  label: string;
+  kind: 'wasm' | 'torch';
+  peer: Peer;
+  variant: string;
+  threads: number;
+}
+
+interface Cell {
+  model: string;
+  batch: number;
+  side: string;
+  kind: 'wasm' | 'torch';
+  threads: number;
+  variant: string;
+  msPerImage: number;
+  cpuMsPerImage: number;
+  runsMs: number[];
+}
+
+/** A run longer than this is "expensive": no warm-up at later batch sizes, fewer runs over budget. */
+const EXPENSIVE_RUN_MS = 15000;
+
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function wasmPeer(model: string, threads: number, pool: number, verbose: boolean, name = `wasm-${threads}t`): Peer {
+  return new Peer(
+    name,
+    process.execPath,
+    ['--import', 'tsx', join(HERE, 'wasm_runner.ts'), '--model', model, '--threads', String(threads), '--pool', String(pool)],
+    '@@ ',
+    verbose,
+  );
+}
+
+function torchPeer(model: string, verbose: boolean): Peer {
+  return new Peer(
+    'torch',
+    '/usr/bin/python3',
+    [join(HERE, 'torch_baseline.py'), '--model', model, '--serve', '--threads', '2'],
+    '',
+    verbose,
+  );
+}
+
+async function runOnce(side: Side, batch: number): Promise<{ ms: number; cpuMs: number }> {
+  const r = await side.peer.request({ cmd: 'run', batch, variant: side.variant });
+  return { ms: Number(r.ms), cpuMs: Number(side.kind === 'torch' ? r.cpu_ms : r.cpuMs) };
+}
+
+async function benchModel(model: string, o: Options, out: Report): Promise<void> {
+  await ensureModelDir(findModel(model)); // once, here, so the runners only read it
+  const wasmPeers = o.threads.map((t) => ({ t, peer: wasmPeer(model, t, 0, o.verbose) }));
+  // "before" runs in processes of its own: its memory is its own, and if it runs out of wasm heap
+  // (it keeps every activation alive) the current generator's process is unharmed.
+  const legacyPeers = o.compare ? o.threads.map((t) => ({ t, peer: wasmPeer(model, t, 0, o.verbose, `before-${t}t`) })) : [];
+  const poolPeer = o.pool > 0 ? wasmPeer(model, 1, o.pool, o.verbose) : null;
+  const torch = o.torch ? torchPeer(model, o.verbose) : null;
+  const peers = [...wasmPeers, ...legacyPeers].map((w) => w.peer).concat(poolPeer ? [poolPeer] : [], torch ? [torch] : []);
+  try {
+    const started = await Promise.all(peers.map((p) => p.start()));
+    for (const [i, s] of started.entries()) {
+      if (o.verbose) console.error(`  ${peers[i].name} ready: ${JSON.stringify(s)}`);
+    }
+    for (const [i, w] of wasmPeers.entries()) {
+      const got = Number(started[i]!.threads);
+      if (got !== w.t) console.log(`  note: asked wasm for ${w.t} threads, got ${got}`);
+    }
+    const sides: Side[] = [];
+    for (const w of wasmPeers) sides.push({ label: `ours ${w.t}t`, kind: 'wasm', peer: w.peer, variant: 'current', threads: w.t });
+    for (const w of legacyPeers) sides.push({ label: `before ${w.t}t`, kind: 'wasm', peer: w.peer, variant: 'legacy', threads: w.t });
+    if (poolPeer) sides.push({ label: `ours pool${o.pool}`, kind: 'wasm', peer: poolPeer, variant: 'pool', threads: o.pool });
+    if (torch) for (const v of o.torchVariants) sides.push({ label: `torch ${v}`, kind: 'torch', peer: torch, variant: v, threads: 2 });
+
+    for (const w of legacyPeers) {
+      try {
+        const r = await w.peer.request({ cmd: 'check', batch: 2 });
+        out.checks.push({ model, threads: w.t, batch: 2, maxAbsDiff: Number(r.maxAbsDiff) });
+        console.log(`  ${model}: |ours - before| at batch 2, ${w.t} thread(s): ${Number(r.maxAbsDiff).toExponential(2)}`);
+      } catch (e) {
+        console.log(`  ${model}: check failed: ${firstLine(e)}`);
+      }
+    }
+
+    const failed = new Set<Side>();
+    const attempt = async (s: Side, batch: number) => {
+      try {
+        return await runOnce(s, batch);
+      } catch (e) {
+        failed.add(s);
+        out.failures.push({ model, batch, side: s.label, error: firstLine(e) });
+        console.log(`  ${model} batch ${batch} ${s.label}: FAILED (${firstLine(e)}); dropped from here on`);
+        return null;
+      }
+    };
+    const perImageMs = new Map<Side, number>(); // from the previous batch size, to plan this one
+    for (const batch of o.batches) {
+      const t0 = performance.now();
+      const live = () => sides.filter((s) => !failed.has(s));
+      const expensive = (s: Side) => (perImageMs.get(s) ?? 0) * batch > EXPENSIVE_RUN_MS;
+      // An expensive side (PyTorch at batch 8) already warmed up at a smaller batch skips its
+      // warm-up here; its first-run costs (allocator, oneDNN primitives) are small next to a run.
+      for (const s of live()) {
+        if (!expensive(s)) for (let i = 0; i < o.warmup && !failed.has(s); i++) await attempt(s, batch);
+      }
+      const runs = new Map<Side, { ms: number; cpuMs: number }[]>(sides.map((s) => [s, []]));
+      for (let r = 0; r < o.runs; r++) {
+        const overBudget = o.budgetS > 0 && (performance.now() - t0) / 1000 > o.budgetS;
+        // Over budget, sides whose runs are long stop (>= 1 timed run each); cheap ones go on.
+        const active = live().filter((s) => r === 0 || !overBudget || median(runs.get(s)!.map((x) => x.ms)) < EXPENSIVE_RUN_MS);
+        if (active.length === 0) break;
+        // Rotate who goes first, so that no side always follows the same neighbour.
+        for (let k = 0; k < active.length; k++) {
+          const s = active[(k + r) % active.length];
+          const got = await attempt(s, batch);
+          if (got) runs.get(s)!.push(got);
+        }
+      }
+      for (const s of sides) {
+        const v = runs.get(s)!;
+        if (v.length === 0) continue;
+        perImageMs.set(s, median(v.map((x) => x.ms)) / batch);
+        const cell: Cell = {
+          model,
+          batch,
+          side: s.label,
+          kind: s.kind,
+          threads: s.threads,
+          variant: s.variant,
+          msPerImage: median(v.map((x) => x.ms)) / batch,
+          cpuMsPerImage: median(v.map((x) => x.cpuMs)) / batch,
+          runsMs: v.map((x) => Math.round(x.ms)),
+        };
+        out.cells.push(cell);
+        if (o.verbose) console.error(`  ${model} b${batch} ${s.label}: ${cell.msPerImage.toFixed(0)} ms/img ${JSON.stringify(cell.runsMs)}`);
+      }
+      console.log(`  ${model} batch ${batch}: done in ${((performance.now() - t0) / 1000).toFixed(0)} s (load average ${loadavg()[0].toFixed(1)})`);
+    }
+
+    if (o.layers && model === o.models[0]) {
+      const p = wasmPeers[wasmPeers.length - 1];
+      const l = legacyPeers[legacyPeers.length - 1];
+      const b = o.batches[0];
+      out.layers = {
+        model,
+        threads: p.t,
+        batch: b,
+        ours: (await p.peer.request({ cmd: 'layers', batch: b, variant: 'current', runs: 2 })) as unknown as LayerProfile,
+        before: l ? ((await l.peer.request({ cmd: 'layers', batch: b, variant: 'legacy', runs: 2 }).catch(() => undefined)) as unknown as LayerProfile | undefined) : undefined,
+        torch: torch ? ((await torch.request({ cmd: 'layers', batch: b, variant: 'folded', runs: 2 })) as { layers: Record<string, number>; total_ms: number }) : undefined,
+      };
+    }
+
+    const stats = async (side: string, peer: Peer) => {
+      try {
+        const s = await peer.request({ cmd: 'stats' });
+        out.memory.push({ model, side, peakRssMb: Number(s.peakRssMb ?? s.peak_rss_mb), wasmHeapMb: s.wasmHeapMb === undefined ? undefined : Number(s.wasmHeapMb) });
+      } catch (e) {
+        console.log(`  ${model} ${side}: no memory figures (${firstLine(e)})`);
+      }
+    };
+    for (const w of wasmPeers) await stats(`ours ${w.t}t`, w.peer);
+    for (const w of legacyPeers) await stats(`before ${w.t}t`, w.peer);
+    if (poolPeer) await stats(`ours pool${o.pool}`, poolPeer);
+    if (torch) await stats('torch', torch);
+  } finally {
+    for (const p of peers) p.close();
+  }
+}
+
+const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0].slice(0, 200);
+
+interface Report {
+  date: string;
+  machine: { cpus: number; model: string; loadAverageStart: number[]; loadAverageEnd?: number[] };
+  options: Options;
+  cells: Cell[];
+  memory: { model: string; side: string; peakRssMb: number; wasmHeapMb?: number }[];
+  checks: { model: string; threads: number; batch: number; maxAbsDiff: number }[];
+  failures: { model: string; batch: number; side: string; error: string }[];
+  layers?: {
+    model: string;
+    batch: number;
+    threads: number;
+    ours: LayerProfile;
+    before?: LayerProfile;
+    torch?: { layers: Record<string, number>; total_ms: number };
+  };
+}
+
+const pad = (s: string, n: number) => s.padStart(n);
+
+function printReport(r: Report): void {
+  const o = r.options;
+  console.log('');
+  console.log(`ms per image (median of timed runs; wall clock), ${r.machine.cpus} CPUs (${r.machine.model})`);
+  const sides = [...new Set(r.cells.map((c) => c.side))];
+  const torchSide = o.torch ? `torch ${o.torchVariants[0]}` : null;
+  const oursSides = sides.filter((s) => s.startsWith('ours'));
+  const header = ['model', 'batch', ...sides.map((s) => `${s}`), ...(torchSide ? oursSides.map((s) => `torch/${s.slice(5)}`) : [])];
+  const widths = header.map((h) => Math.max(h.length, 8));
+  console.log(header.map((h, i) => pad(h, widths[i])).join('  '));
+  for (const model of o.models) {
+    for (const batch of o.batches) {
+      const cells = r.cells.filter((c) => c.model === model && c.batch === batch);
+      if (!cells.length) continue;
+      const by = (s: string) => cells.find((c) => c.side === s);
+      const torchMs = torchSide ? by(torchSide)?.msPerImage : undefined;
+      const row = [
+        model,
+        String(batch),
+        ...sides.map((s) => (by(s) ? by(s)!.msPerImage.toFixed(0) : '-')),
+        ...(torchSide ? oursSides.map((s) => (torchMs && by(s) ? `${(torchMs / by(s)!.msPerImage).toFixed(2)}x` : '-')) : []),
+      ];
+      console.log(row.map((v, i) => pad(v, widths[i])).join('  '));
+    }
+  }
+  console.log('');
+  console.log('process CPU ms per image (all threads; less sensitive to other load than wall clock):');
+  for (const model of o.models) {
+    for (const batch of o.batches) {
+      const cells = r.cells.filter((c) => c.model === model && c.batch === batch);
+      if (!cells.length) continue;
+      console.log(`  ${model} b${batch}: ${cells.map((c) => `${c.side} ${c.cpuMsPerImage.toFixed(0)} (${c.runsMs.length} runs)`).join(', ')}`);
+    }
+  }
+  if (o.compare) {
+    console.log('');
+    console.log('optimisations, side by side in one process (before = generators as committed, same weights):');
+    for (const c of r.cells.filter((x) => x.variant === 'legacy')) {
+      const now = r.cells.find((x) => x.model === c.model && x.batch === c.batch && x.side === `ours ${c.threads}t`);
+      if (now) console.log(`  ${c.model} b${c.batch} ${c.threads}t: before ${c.msPerImage.toFixed(0)} -> ${now.msPerImage.toFixed(0)} ms/img (${(c.msPerImage / now.msPerImage).toFixed(2)}x)`);
+    }
+    for (const k of r.checks) console.log(`  check ${k.model} ${k.threads}t batch ${k.batch}: max |ours - before| = ${k.maxAbsDiff.toExponential(2)}`);
+  }
+  for (const f of r.failures) console.log(`  FAILED: ${f.model} batch ${f.batch} ${f.side}: ${f.error}`);
+  console.log('');
+  console.log('peak RSS (MB, process high-water):');
+  for (const m of r.memory) console.log(`  ${m.model} ${m.side}: ${m.peakRssMb.toFixed(0)}${m.wasmHeapMb ? ` (wasm heap ${m.wasmHeapMb.toFixed(0)})` : ''}`);
+  if (r.layers) printLayers(r.layers);
+  console.log('');
+  console.log(`load average at start ${r.machine.loadAverageStart.map((x) => x.toFixed(1)).join(' ')}, at end ${r.machine.loadAverageEnd?.map((x) => x.toFixed(1)).join(' ')}`);
+}
+
+function printLayers(l: NonNullable<Report['layers']>): void {
+  console.log('');
+  console.log(`per layer shape, ${l.model} batch ${l.batch} (ms per batch), ours on ${l.threads} thread(s) (tf.profile; kernel times summed over the layers of that shape):`);
+  console.log(`  ours total ${l.ours.totalMs.toFixed(0)} ms (profiled), kernels ${l.ours.kernelMs.toFixed(0)} ms` + (l.torch ? `; torch total ${l.torch.total_ms.toFixed(0)} ms` : ''));
+  const torch = l.torch?.layers ?? {};
+  const before = new Map((l.before?.byLayer ?? []).map((r) => [r.key, r]));
+  console.log(`  ${'ours ms'.padStart(8)} ${'GMAC/s'.padStart(7)} ${l.before ? 'before ms'.padStart(9) : ''} ${l.torch ? 'torch ms'.padStart(8) : ''}  layer`);
+  for (const r of l.ours.byLayer.slice(0, 40)) {
+    const rate = r.macs > 0 ? (r.macs / r.ms / 1e6).toFixed(1) : '';
+    const b = before.get(r.key);
+    const t = torch[r.key];
+    console.log(
+      `  ${r.ms.toFixed(1).padStart(8)} ${rate.padStart(7)} ${l.before ? (b ? b.ms.toFixed(1) : '-').padStart(9) : ''} ${l.torch ? (t !== undefined ? t.toFixed(1) : '').padStart(8) : ''}  ${r.key} (${r.calls}x)`,
+    );
+  }
+  const torchOnly = Object.entries(torch).filter(([k]) => !l.ours.byLayer.some((r) => r.key === k));
+  for (const [k, v] of torchOnly) console.log(`  ${''.padStart(8)} ${''.padStart(7)} ${l.before ? ''.padStart(9) : ''} ${v.toFixed(1).padStart(8)}  ${k} (torch only)`);
+  console.log('  ours by kernel:');
+  for (const r of l.ours.byKernel.slice(0, 12)) console.log(`  ${r.ms.toFixed(1).padStart(8)} ms  ${r.key} (${r.calls}x)`);
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const report: Report = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '?', loadAverageStart: loadavg() },
+    options: o,
+    cells: [],
+    memory: [],
+    checks: [],
+    failures: [],
+  };
+  const t0 = performance.now();
+  console.log(
+    `bench: ${o.models.join(', ')}; batches ${o.batches.join(', ')}; ${o.warmup} warm-up + up to ${o.runs} timed runs` +
+      ` (budget ${o.budgetS || 'none'} s per cell); wasm threads ${o.threads.join(', ')}; torch ${o.torch ? o.torchVariants.join(', ') + ' (2 threads)' : 'off'}`,
+  );
+  for (const model of o.models) await benchModel(model, o, report);
+  report.machine.loadAverageEnd = loadavg();
+  printReport(report);
+  console.log(`(bench took ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  if (o.json) {
+    writeFileSync(o.json, JSON.stringify(report, null, 1));
+    console.log(`wrote ${o.json}`);
+  }
+}
+
+await main();
