@@ -12,7 +12,7 @@ import {
   uint16Bytes,
   writeLegacy,
   writeSafetensors,
-  writeStoredZip,
+  writeZip,
   writeTorchZip,
 } from './helpers/torch_writer';
 
@@ -61,7 +61,7 @@ describe('empty and unknown files', () => {
   });
 
   it('a zip with no data.pkl names what it found', SHORT, async () => {
-    const zip = writeStoredZip([
+    const zip = writeZip([
       ['weights/readme.txt', new TextEncoder().encode('hello')],
       ['weights/model.bin', new Uint8Array(16)],
     ]);

@@ -8,12 +8,12 @@ import {
   PickleWriter,
   concat,
   legacyChunks,
-  crc32,
   float32Bytes,
   float64Bytes,
   uint16Bytes,
   writeLegacy,
   writeTorchZip,
+  writeZip,
 } from './helpers/torch_writer';
 
 const iota = (n: number): number[] => [...Array(n).keys()];
@@ -105,7 +105,7 @@ describe('hand-built checkpoints with strided views and non-float32 storages', (
     const entries = await readZipDirectory(src);
     const contents: Array<[string, Uint8Array]> = [];
     for (const e of entries) contents.push([e.name, (await readZipEntry(src, e)).bytes]);
-    const deflated = await deflateZip(contents);
+    const deflated = writeZip(contents, { deflate: true });
     check((await readCheckpoint(deflated)).tensors);
   });
 
@@ -152,44 +152,3 @@ describe('hand-built checkpoints with strided views and non-float32 storages', (
     await expect(readCheckpoint(writeLegacy(SPEC), { signal: aborted.signal })).rejects.toThrow(CancelledError);
   });
 });
-
-/** A minimal deflating zip writer (local headers + central directory), via CompressionStream. */
-async function deflateZip(entries: Array<[string, Uint8Array]>): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  const central: Uint8Array[] = [];
-  let offset = 0;
-  for (const [name, data] of entries) {
-    const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('deflate-raw'));
-    const packed = new Uint8Array(await new Response(stream).arrayBuffer());
-    const nameBytes = new TextEncoder().encode(name);
-    const local = new Uint8Array(30);
-    const l = new DataView(local.buffer);
-    l.setUint32(0, 0x04034b50, true);
-    l.setUint16(8, 8, true);
-    l.setUint32(14, crc32(data), true);
-    l.setUint32(18, packed.length, true);
-    l.setUint32(22, data.length, true);
-    l.setUint16(26, nameBytes.length, true);
-    const c = new Uint8Array(46);
-    const cv = new DataView(c.buffer);
-    cv.setUint32(0, 0x02014b50, true);
-    cv.setUint16(10, 8, true);
-    cv.setUint32(16, crc32(data), true);
-    cv.setUint32(20, packed.length, true);
-    cv.setUint32(24, data.length, true);
-    cv.setUint16(28, nameBytes.length, true);
-    cv.setUint32(42, offset, true);
-    parts.push(local, nameBytes, packed);
-    central.push(c, nameBytes);
-    offset += 30 + nameBytes.length + packed.length;
-  }
-  const dirSize = central.reduce((n, p) => n + p.length, 0);
-  const eocd = new Uint8Array(22);
-  const e = new DataView(eocd.buffer);
-  e.setUint32(0, 0x06054b50, true);
-  e.setUint16(8, entries.length, true);
-  e.setUint16(10, entries.length, true);
-  e.setUint32(12, dirSize, true);
-  e.setUint32(16, offset, true);
-  return concat([...parts, ...central, eocd]);
-}

@@ -4,6 +4,7 @@
  * shared/docs/REFERENCE.md so tests can build files with strided views, storage offsets, float16
  * and bfloat16 storages, malicious globals, or truncations, without Python.
  */
+import { deflateRawSync } from 'node:zlib';
 import type { StorageDtype } from '../../src/core/checkpoint/types';
 
 export interface StorageSpec {
@@ -263,49 +264,63 @@ export function writeTorchZip(spec: CheckpointSpec, options: ZipWriteOptions = {
   if (!options.omitPickle) entries.push([`${prefix}/data.pkl`, spec.pickle ?? stateDictPickle(spec, 'zip')]);
   for (const s of spec.storages) entries.push([`${prefix}/data/${s.key}`, storageBytes(s)]);
   entries.push([`${prefix}/version`, new TextEncoder().encode('3\n')]);
-  return writeStoredZip(entries, options.zip64 ?? false);
+  return writeZip(entries, { zip64: options.zip64 });
 }
 
-export function writeStoredZip(entries: Array<[string, Uint8Array]>, zip64 = false): Uint8Array {
+export interface ZipOptions {
+  /** Also write a zip64 end-of-central-directory record + locator, as torch does. */
+  zip64?: boolean;
+  /** Deflate every entry, as a generic zip tool re-packing the archive would (no torch padding). */
+  deflate?: boolean;
+}
+
+/** A zip laid out like torch's writer (stored, entries 64-byte aligned), or deflated with `deflate`. */
+export function writeZip(entries: Array<[string, Uint8Array]>, options: ZipOptions = {}): Uint8Array {
   const parts: Uint8Array[] = [];
   const central: Uint8Array[] = [];
   let offset = 0;
+  const method = options.deflate ? 8 : 0;
   for (const [name, data] of entries) {
     const nameBytes = new TextEncoder().encode(name);
+    const packed = options.deflate ? new Uint8Array(deflateRawSync(data)) : data;
     const headerLength = 30 + nameBytes.length;
     const pad = (64 - ((offset + headerLength + 4) % 64)) % 64;
-    const extra = new Uint8Array(4 + pad);
-    new DataView(extra.buffer).setUint16(0, 0x4246, true); // torch's "FB" padding record
-    new DataView(extra.buffer).setUint16(2, pad, true);
+    const extra = options.deflate ? new Uint8Array(0) : new Uint8Array(4 + pad);
+    if (!options.deflate) {
+      new DataView(extra.buffer).setUint16(0, 0x4246, true); // torch's "FB" padding record
+      new DataView(extra.buffer).setUint16(2, pad, true);
+    }
     const crc = crc32(data);
     const local = new Uint8Array(30);
     const l = new DataView(local.buffer);
     l.setUint32(0, 0x04034b50, true);
     l.setUint16(4, 20, true);
+    l.setUint16(8, method, true);
     l.setUint32(14, crc, true);
-    l.setUint32(18, data.length, true);
+    l.setUint32(18, packed.length, true);
     l.setUint32(22, data.length, true);
     l.setUint16(26, nameBytes.length, true);
     l.setUint16(28, extra.length, true);
-    parts.push(local, nameBytes, extra, data);
+    parts.push(local, nameBytes, extra, packed);
 
     const c = new Uint8Array(46);
     const cv = new DataView(c.buffer);
     cv.setUint32(0, 0x02014b50, true);
     cv.setUint16(4, 20, true);
     cv.setUint16(6, 20, true);
+    cv.setUint16(10, method, true);
     cv.setUint32(16, crc, true);
-    cv.setUint32(20, data.length, true);
+    cv.setUint32(20, packed.length, true);
     cv.setUint32(24, data.length, true);
     cv.setUint16(28, nameBytes.length, true);
     cv.setUint32(42, offset, true);
     central.push(c, nameBytes);
-    offset += 30 + nameBytes.length + extra.length + data.length;
+    offset += 30 + nameBytes.length + extra.length + packed.length;
   }
   const dirOffset = offset;
   const dirSize = central.reduce((n, p) => n + p.length, 0);
   const tail: Uint8Array[] = [];
-  if (zip64) {
+  if (options.zip64) {
     const rec = new Uint8Array(56);
     const r = new DataView(rec.buffer);
     r.setUint32(0, 0x06064b50, true);
