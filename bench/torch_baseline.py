@@ -147,6 +147,18 @@ def conv_key(w, x, up=False):
     return f'conv{k}x{k} {w.shape[1]}->{w.shape[0]} @{res}'
 
 
+def self_attention(x, p, names):
+    """SAGAN attention as both references compute it; `names` = theta, phi, g, o, gamma keys."""
+    theta_k, phi_k, g_k, o_k, gamma_k = names
+    n, c, hh, ww = x.shape
+    theta = F.conv2d(x, p.w(theta_k)).view(n, c // 8, hh * ww)
+    phi = F.max_pool2d(F.conv2d(x, p.w(phi_k)), 2).view(n, c // 8, hh * ww // 4)
+    g = F.max_pool2d(F.conv2d(x, p.w(g_k)), 2).view(n, c // 2, hh * ww // 4)
+    beta = F.softmax(torch.bmm(theta.transpose(1, 2), phi), -1)
+    o = torch.bmm(g, beta.transpose(1, 2)).view(n, c // 2, hh, ww)
+    return x + p.t(gamma_k, 0.1) * F.conv2d(o, p.w(o_k))
+
+
 class BigGanDeep:
     def __init__(self, shapes, variant, timer):
         self.p = Params(shapes, 'deep', variant == 'unfolded')
@@ -203,19 +215,8 @@ class BigGanDeep:
 
     def attention(self, x, i):
         pre = f'generator.layers.{i}'
-        n, c, hh, ww = x.shape
-        return self.timer(f'attention C{c} @{hh}', self._attention, x, pre)
-
-    def _attention(self, x, pre):
-        p = self.p
-        n, c, hh, ww = x.shape
-        theta = F.conv2d(x, p.w(pre + '.snconv1x1_theta')).view(n, c // 8, hh * ww)
-        phi = F.max_pool2d(F.conv2d(x, p.w(pre + '.snconv1x1_phi')), 2).view(n, c // 8, hh * ww // 4)
-        g = F.max_pool2d(F.conv2d(x, p.w(pre + '.snconv1x1_g')), 2).view(n, c // 2, hh * ww // 4)
-        beta = F.softmax(torch.bmm(theta.transpose(1, 2), phi), -1)
-        o = torch.bmm(g, beta.transpose(1, 2)).view(n, c // 2, hh, ww)
-        o = F.conv2d(o, p.w(pre + '.snconv1x1_o_conv'))
-        return x + p.t(pre + '.gamma', 0.1) * o
+        names = tuple(f'{pre}.snconv1x1_{k}' for k in ('theta', 'phi', 'g', 'o_conv')) + (pre + '.gamma',)
+        return self.timer(f'attention C{x.shape[1]} @{x.shape[2]}', self_attention, x, self.p, names)
 
     def forward(self, z, class_vector, truncation):
         p = self.p
@@ -285,19 +286,8 @@ class BigGan:
         return h + self.conv(F.interpolate(x, scale_factor=2, mode='nearest'), pre + '.conv_sc', 0)
 
     def attention(self, x, pre):
-        n, c, hh, ww = x.shape
-        return self.timer(f'attention C{c} @{hh}', self._attention, x, pre)
-
-    def _attention(self, x, pre):
-        p = self.p
-        n, c, hh, ww = x.shape
-        theta = F.conv2d(x, p.w(pre + '.theta')).view(n, c // 8, hh * ww)
-        phi = F.max_pool2d(F.conv2d(x, p.w(pre + '.phi')), 2).view(n, c // 8, hh * ww // 4)
-        g = F.max_pool2d(F.conv2d(x, p.w(pre + '.g')), 2).view(n, c // 2, hh * ww // 4)
-        beta = F.softmax(torch.bmm(theta.transpose(1, 2), phi), -1)
-        o = torch.bmm(g, beta.transpose(1, 2)).view(n, c // 2, hh, ww)
-        o = F.conv2d(o, p.w(pre + '.o'))
-        return x + p.t(pre + '.gamma', 0.1) * o
+        names = tuple(f'{pre}.{k}' for k in ('theta', 'phi', 'g', 'o', 'gamma'))
+        return self.timer(f'attention C{x.shape[1]} @{x.shape[2]}', self_attention, x, self.p, names)
 
     def forward(self, z, class_vector, truncation):
         p = self.p

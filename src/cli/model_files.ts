@@ -11,7 +11,7 @@ import { readCheckpoint } from '../core/checkpoint';
 import type { ReadCheckpointResult } from '../core/checkpoint/types';
 import { convertStateDict, type ConvertedModel } from '../core/convert/convert';
 import { ModelFormatError } from '../core/errors';
-import { artifactsFromSerialized } from '../core/model/in_memory_artifacts';
+import { artifactsFromSerialized, artifactsFromShards } from '../core/model/in_memory_artifacts';
 import { loadGenerator, type LoadedModel } from '../core/model/load_generator';
 import { serializeModel, type Digest, type ModelJson, type SerializedModel, type SerializeOptions } from '../core/model/model_format';
 import { ProgressBar, formatBytes } from './progress_bar';
@@ -40,28 +40,12 @@ export async function readModelJson(path: string): Promise<ModelJson> {
 export async function loadArtifactsFromDisk(path: string): Promise<tf.io.ModelArtifacts> {
   const file = modelJsonPath(path);
   const json = await readModelJson(file);
-  const dir = dirname(file);
-  const buffers: ArrayBuffer[] = [];
-  for (const group of json.weightsManifest ?? []) {
-    for (const p of group.paths) {
-      const full = join(dir, p);
-      if (!existsSync(full)) throw new ModelFormatError(`Shard ${p} listed in ${file} is missing.`);
-      const b = readFileSync(full);
-      buffers.push(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
-    }
-  }
-  const total = buffers.reduce((a, b) => a + b.byteLength, 0);
-  const data = new Uint8Array(total);
-  let at = 0;
-  for (const b of buffers) {
-    data.set(new Uint8Array(b), at);
-    at += b.byteLength;
-  }
-  return {
-    modelTopology: json.modelTopology as unknown as tf.io.ModelArtifacts['modelTopology'],
-    weightSpecs: (json.weightsManifest ?? []).flatMap((g) => g.weights),
-    weightData: data.buffer,
-  };
+  const shards = (json.weightsManifest ?? []).flatMap((g) => g.paths).map((p) => {
+    const full = join(dirname(file), p);
+    if (!existsSync(full)) throw new ModelFormatError(`Shard ${p} listed in ${file} is missing.`);
+    return readFileSync(full);
+  });
+  return artifactsFromShards(json, shards);
 }
 
 export async function readCheckpointFile(path: string, quiet = false): Promise<ReadCheckpointResult> {

@@ -7,7 +7,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { readCheckpoint, type CheckpointSource } from '../core/checkpoint';
 import { convertStateDict } from '../core/convert/convert';
 import { ConfigError, ModelFormatError } from '../core/errors';
-import { artifactsFromSerialized } from '../core/model/in_memory_artifacts';
+import { artifactsFromSerialized, artifactsFromShards } from '../core/model/in_memory_artifacts';
 import { readTopology, serializeModel, type ModelJson } from '../core/model/model_format';
 import { downloadBytes, downloadText } from './download';
 import type { LoadProgress } from './protocol';
@@ -55,24 +55,6 @@ function parseModelJson(text: string, where: string): ModelJson {
   return json;
 }
 
-function artifactsFrom(json: ModelJson, shards: Uint8Array[]): tf.io.ModelArtifacts {
-  const total = shards.reduce((a, s) => a + s.length, 0);
-  const data = new Uint8Array(total);
-  let at = 0;
-  for (const s of shards) {
-    data.set(s, at);
-    at += s.length;
-  }
-  return {
-    modelTopology: json.modelTopology as unknown as tf.io.ModelArtifacts['modelTopology'],
-    format: json.format,
-    generatedBy: json.generatedBy,
-    convertedBy: json.convertedBy,
-    weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-    weightData: data.buffer,
-  };
-}
-
 async function fromModelJsonUrl(url: string, ctx: PrepareContext): Promise<PreparedModel> {
   const absolute = new URL(url, self.location.href);
   const json = parseModelJson(await downloadText(absolute.href, ctx.signal), baseName(absolute.pathname));
@@ -89,7 +71,7 @@ async function fromModelJsonUrl(url: string, ctx: PrepareContext): Promise<Prepa
     done += bytes.length;
     shards.push(bytes);
   }
-  return { artifacts: artifactsFrom(json, shards), label: labelFromUrl(absolute), cacheable: absolute.origin !== self.location.origin };
+  return { artifacts: artifactsFromShards(json, shards), label: labelFromUrl(absolute), cacheable: absolute.origin !== self.location.origin };
 }
 
 function labelFromUrl(u: URL): string {
@@ -163,7 +145,7 @@ export async function prepareFromFiles(files: File[], ctx: PrepareContext): Prom
       ctx.progress({ kind: 'load', phase: 'read', loaded: done, total, item: file.name });
     }
     const folder = (modelJson as File & { webkitRelativePath?: string }).webkitRelativePath?.split('/')[0];
-    return { artifacts: artifactsFrom(json, shards), label: folder || 'local model', cacheable: false };
+    return { artifacts: artifactsFromShards(json, shards), label: folder || 'local model', cacheable: false };
   }
   const configs = files.filter((f) => /\.json$/i.test(f.name));
   const checkpoints = files.filter((f) => !/\.json$/i.test(f.name));

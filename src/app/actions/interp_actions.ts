@@ -6,7 +6,7 @@ import { CancelledError } from '../../core/errors';
 import type { RgbImage } from '../../core/export/png';
 import type { SampleRecord } from '../../core/export/sample_record';
 import type { InterpolationTarget } from '../../core/latent/interpolate';
-import type { Endpoint } from '../../core/sampling/interpolation';
+import { endpointFromRecord } from '../../core/sampling/interpolation';
 import { tileImages } from '../../core/export/png';
 import { downloadBlob, pngBlob, rgbaToRgb, sampleImage } from '../export/export_png';
 import { classSlug, fileBase, modelSlug } from '../export/file_names';
@@ -59,15 +59,6 @@ export function setWhat(what: InterpolationTarget): void {
   useStore.setState({ interpWhat: what });
 }
 
-function endpoint(r: SampleRecord): Endpoint {
-  return {
-    z: Float32Array.from(r.z),
-    slotZ: r.slotZ?.map((v) => (v ? Float32Array.from(v) : undefined)),
-    classes: r.classes.map((c) => ({ index: c.index, weight: c.weight })),
-    truncation: r.truncation,
-  };
-}
-
 function progress(p: JobProgress | null): void {
   useStore.setState({ interpProgress: p });
 }
@@ -102,7 +93,7 @@ export async function runInterpolation(): Promise<void> {
   });
   progress({ label: 'Drawing frames', done: 0, total: steps });
   let done = 0;
-  const call = worker().request({ type: 'interpolate', job: { a: endpoint(a.record), b: endpoint(b.record), steps, what } }, (p) => {
+  const call = worker().request({ type: 'interpolate', job: { a: endpointFromRecord(a.record), b: endpointFromRecord(b.record), steps, what } }, (p) => {
     if (abort.signal.aborted) return;
     done++;
     useStore.setState((st) => ({ interpFrames: st.interpFrames.map((f, i) => (i === p.index ? p.rgba : f)) }));

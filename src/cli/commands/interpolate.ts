@@ -6,10 +6,10 @@ import { SettingsError } from '../../core/errors';
 import { encodeGif } from '../../core/export/gif';
 import { readSampleRecord } from '../../core/export/png_metadata';
 import { encodePng, tileImages } from '../../core/export/png';
-import { checkRecordFits, type SampleRecord } from '../../core/export/sample_record';
+import { checkRecordFits } from '../../core/export/sample_record';
 import { writeNpy } from '../../core/io/npy';
 import type { InterpolationTarget } from '../../core/latent/interpolate';
-import { interpolationInputs, type Endpoint } from '../../core/sampling/interpolation';
+import { endpointFromRecord, interpolationInputs } from '../../core/sampling/interpolation';
 import { generateFromInputs } from '../../core/sampling/sample';
 import { openModel } from '../model_ref';
 import { ProgressBar } from '../progress_bar';
@@ -18,15 +18,6 @@ import { useBackend } from '../tf_node';
 import { optionalNumber } from './sample';
 
 const TARGETS: InterpolationTarget[] = ['z', 'class', 'both'];
-
-function endpoint(r: SampleRecord): Endpoint {
-  return {
-    z: Float32Array.from(r.z),
-    slotZ: r.slotZ?.map((v) => (v ? Float32Array.from(v) : undefined)),
-    classes: r.classes,
-    truncation: r.truncation,
-  };
-}
 
 export async function interpolateCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -61,7 +52,7 @@ export async function interpolateCommand(argv: string[]): Promise<number> {
     checkRecordFits(a, arch);
     checkRecordFits(b, arch);
     const steps = optionalNumber(values.steps, 'steps')!;
-    const inputs = interpolationInputs(arch, endpoint(a), endpoint(b), steps, what);
+    const inputs = interpolationInputs(arch, endpointFromRecord(a), endpointFromRecord(b), steps, what);
     const bar = new ProgressBar('interpolate');
     bar.update(0, steps, 'generating');
     const images = generateFromInputs(model.generator, inputs);

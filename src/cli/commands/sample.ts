@@ -5,7 +5,7 @@ import { classesForModel } from '../../core/classes/model_classes';
 import { parseClassSpec } from '../../core/classes/class_search';
 import { SettingsError } from '../../core/errors';
 import { readSampleRecord } from '../../core/export/png_metadata';
-import { checkRecordFits, slotSettingsFromRecord, type RecordSource, type SampleRecord } from '../../core/export/sample_record';
+import { checkRecordFits, recordLatents, slotSettingsFromRecord, type RecordSource, type SampleRecord } from '../../core/export/sample_record';
 import { writeNpy } from '../../core/io/npy';
 import { classVector } from '../../core/latent/class_vector';
 import { checkTruncation, DEFAULT_TRUNCATION_MODE, TRUNCATION_MODES, type TruncationMode } from '../../core/latent/truncation';
@@ -31,13 +31,7 @@ export function inputsFromRecord(model: ModelRef, record: SampleRecord): RawInpu
     );
   }
   const arch = model.generator.architecture;
-  return {
-    z: Float32Array.from(record.z),
-    classVector: classVector(arch.numClasses, record.classes),
-    batch: 1,
-    truncation: record.truncation,
-    slotZ: record.slotZ?.map((v) => (v ? Float32Array.from(v) : undefined)),
-  };
+  return { ...recordLatents(record), classVector: classVector(arch.numClasses, record.classes), batch: 1, truncation: record.truncation };
 }
 
 export async function sampleCommand(argv: string[]): Promise<number> {

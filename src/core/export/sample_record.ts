@@ -96,6 +96,14 @@ export function serializeSampleRecord(record: SampleRecord): string {
   return JSON.stringify(record).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** The exact latents a record stores, as the generator takes them. */
+export function recordLatents(record: SampleRecord): { z: Float32Array; slotZ?: (Float32Array | undefined)[] } {
+  return {
+    z: Float32Array.from(record.z),
+    slotZ: record.slotZ?.map((v) => (v ? Float32Array.from(v) : undefined)),
+  };
+}
+
 /** The slot settings a record restores (locked slots keep their seed; exact z is separate). */
 export function slotSettingsFromRecord(record: SampleRecord): (SlotSetting | undefined)[] {
   return record.slots.map((s) => (s ? { seed: s.seed, strength: s.strength } : undefined));

@@ -1,21 +1,25 @@
-/** The artifacts a tf.io loader would return, made from a model serialized in memory. */
+/** The artifacts a tf.io loader would return, made from a model.json and its shards in memory. */
 import type * as tf from '@tensorflow/tfjs-core';
-import type { SerializedModel } from './model_format';
+import type { ModelJson, SerializedModel } from './model_format';
 
-export function artifactsFromSerialized(model: SerializedModel): tf.io.ModelArtifacts {
-  const total = model.shards.reduce((a, s) => a + s.bytes.length, 0);
-  const data = new Uint8Array(total);
+/** Joins the shards (tf.io wants one weight buffer) and lifts the manifest's weight specs. */
+export function artifactsFromShards(json: ModelJson, shards: Uint8Array[]): tf.io.ModelArtifacts {
+  const data = new Uint8Array(shards.reduce((a, s) => a + s.length, 0));
   let at = 0;
-  for (const s of model.shards) {
-    data.set(s.bytes, at);
-    at += s.bytes.length;
+  for (const s of shards) {
+    data.set(s, at);
+    at += s.length;
   }
   return {
-    modelTopology: model.modelJson.modelTopology as unknown as tf.io.ModelArtifacts['modelTopology'],
-    format: model.modelJson.format,
-    generatedBy: model.modelJson.generatedBy,
-    convertedBy: model.modelJson.convertedBy,
-    weightSpecs: model.modelJson.weightsManifest.flatMap((g) => g.weights),
+    modelTopology: json.modelTopology as unknown as tf.io.ModelArtifacts['modelTopology'],
+    format: json.format,
+    generatedBy: json.generatedBy,
+    convertedBy: json.convertedBy,
+    weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
     weightData: data.buffer,
   };
+}
+
+export function artifactsFromSerialized(model: SerializedModel): tf.io.ModelArtifacts {
+  return artifactsFromShards(model.modelJson, model.shards.map((s) => s.bytes));
 }

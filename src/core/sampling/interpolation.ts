@@ -4,6 +4,7 @@
  */
 import type { Architecture } from '../config/architecture';
 import { SettingsError } from '../errors';
+import { recordLatents, type SampleRecord } from '../export/sample_record';
 import { classVector } from '../latent/class_vector';
 import { interpolationTimes, lerp, slerp, type InterpolationTarget } from '../latent/interpolate';
 import type { RawInputs } from './sample';
@@ -16,6 +17,11 @@ export interface Endpoint {
 }
 
 export const MAX_STEPS = 256;
+
+/** One end of a walk: an exported sample, exactly as its record stores it. */
+export function endpointFromRecord(r: SampleRecord): Endpoint {
+  return { ...recordLatents(r), classes: r.classes.map((c) => ({ index: c.index, weight: c.weight })), truncation: r.truncation };
+}
 
 export function interpolationInputs(arch: Architecture, a: Endpoint, b: Endpoint, steps: number, what: InterpolationTarget): RawInputs {
   if (!Number.isInteger(steps) || steps < 2 || steps > MAX_STEPS) {
