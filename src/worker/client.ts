@@ -3,13 +3,16 @@
  * cancellation, errors rebuilt into their classes, and unsolicited events.
  */
 import { rebuildError, WorkerCrashError } from './errors';
-import type { ProgressOf, RequestBody, RequestType, Response, ResultOf, WorkerEvent } from './protocol';
+import type { ProgressOf, ReplyOf, RequestBody, RequestType, Response, ResultOf, WorkerEvent } from './protocol';
 
-interface Pending {
-  resolve: (v: unknown) => void;
+interface Pending<K extends RequestType> {
+  resolve: (result: ResultOf<K>) => void;
   reject: (e: Error) => void;
-  onProgress?: (p: never) => void;
+  onProgress?: (p: ProgressOf<K>) => void;
 }
+
+/** Open requests, one table per request type, so that a reply meets a callback of its own type. */
+type PendingTables = { [K in RequestType]?: Map<number, Pending<K>> };
 
 export interface Call<T extends RequestType> {
   id: number;
@@ -18,7 +21,7 @@ export interface Call<T extends RequestType> {
 
 export class WorkerClient {
   private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending: PendingTables = {};
   private readonly listeners = new Set<(e: WorkerEvent) => void>();
   private crashed: Error | null = null;
 
@@ -39,7 +42,7 @@ export class WorkerClient {
     const id = this.nextId++;
     if (this.crashed) return { id, promise: Promise.reject(this.crashed) };
     const promise = new Promise<ResultOf<T>>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: onProgress as Pending['onProgress'] });
+      this.table(body.type).set(id, { resolve, reject, onProgress });
     });
     this.worker.postMessage({ ...body, id }, transfer);
     return { id, promise };
@@ -64,26 +67,37 @@ export class WorkerClient {
       for (const l of this.listeners) l(msg.event);
       return;
     }
-    const p = this.pending.get(msg.id);
+    this.settle(msg);
+  }
+
+  private settle<K extends RequestType>(reply: ReplyOf<K>): void {
+    const table = this.table(reply.request);
+    const p = table.get(reply.id);
     if (!p) return;
-    switch (msg.type) {
+    switch (reply.type) {
       case 'progress':
-        p.onProgress?.(msg.progress as never);
+        p.onProgress?.(reply.progress);
         break;
       case 'result':
-        this.pending.delete(msg.id);
-        p.resolve(msg.result);
+        table.delete(reply.id);
+        p.resolve(reply.result);
         break;
       case 'error':
-        this.pending.delete(msg.id);
-        p.reject(rebuildError(msg.error));
+        table.delete(reply.id);
+        p.reject(rebuildError(reply.error));
         break;
     }
   }
 
+  private table<K extends RequestType>(type: K): Map<number, Pending<K>> {
+    return (this.pending[type] ??= new Map());
+  }
+
   private failAll(e: Error): void {
-    for (const p of this.pending.values()) p.reject(e);
-    this.pending.clear();
+    for (const table of Object.values(this.pending)) {
+      for (const p of table.values()) p.reject(e);
+      table.clear();
+    }
   }
 }
 

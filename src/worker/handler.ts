@@ -16,11 +16,21 @@ import { checkEndpoints, sliceInputs } from './inputs_slice';
 import { deleteCached, hasCached, listCached, loadCached, saveCached } from './model_cache';
 import { prepareFromFiles, prepareFromUrl, type PreparedModel, type PrepareContext } from './model_sources';
 import type {
-  BackendChoice, BackendProbe, BackendState, InterpolationJob, LoadProgress, ModelInfo, ModelSource, RenderSettings,
-  Request, RequestOf, Response, ResultOf, SampleImage,
+  BackendChoice, BackendProbe, BackendState, ModelInfo, ModelSource, ProgressOf, RequestOf, RequestType, Response,
+  ResultOf, SampleImage,
 } from './protocol';
 
 type Post = (msg: Response, transfer?: Transferable[]) => void;
+
+/** What a handler gets besides its request. */
+interface RequestContext<K extends RequestType> {
+  /** Aborted when the page cancels this request. */
+  signal: AbortSignal;
+  progress: (p: ProgressOf<K>, transfer?: Transferable[]) => void;
+}
+
+/** One handler per request type of protocol.ts. */
+type Handlers = { [K in RequestType]: (req: RequestOf<K>, ctx: RequestContext<K>) => Promise<ResultOf<K>> };
 
 interface Current {
   loaded: LoadedModel;
@@ -38,49 +48,44 @@ export class Handler {
   private queue: Promise<unknown> = Promise.resolve();
   private latestRender = -1;
   private latestInterpolation = -1;
-  private readonly cancelled = new Set<number>();
   private readonly aborts = new Map<number, AbortController>();
   private deviceToken = 0;
 
+  private readonly handlers: Handlers = {
+    init: (req) => this.exclusive(() => this.selectBackend(req.backend)),
+    setBackend: (req) => this.exclusive(() => this.selectBackend(req.backend)),
+    loadModel: (req, ctx) => this.loadModel(req, ctx),
+    render: (req, ctx) => {
+      this.latestRender = req.id;
+      return this.exclusive(() => this.render(req, ctx));
+    },
+    interpolate: (req, ctx) => {
+      this.latestInterpolation = req.id;
+      return this.interpolate(req, ctx);
+    },
+    cancel: async (req) => this.cancel(req.target),
+    listCached: () => listCached(),
+    deleteCached: (req) => deleteCached(req.key).then(listCached),
+    loseDevice: async () => this.loseDevice(),
+  };
+
   constructor(private readonly post: Post) {}
 
-  async handle(req: Request): Promise<void> {
+  async handle<K extends RequestType>(req: RequestOf<K>): Promise<void> {
+    const ctrl = new AbortController();
+    this.aborts.set(req.id, ctrl);
+    const to = { id: req.id, request: req.type };
+    const ctx: RequestContext<K> = {
+      signal: ctrl.signal,
+      progress: (progress, transfer) => this.post({ type: 'progress', ...to, progress }, transfer),
+    };
     try {
-      const result = await this.dispatch(req);
-      this.post({ type: 'result', id: req.id, result });
+      const result = await this.handlers[req.type](req, ctx);
+      this.post({ type: 'result', ...to, result });
     } catch (e) {
-      this.post({ type: 'error', id: req.id, error: serializeError(e) });
+      this.post({ type: 'error', ...to, error: serializeError(e) });
     } finally {
       this.aborts.delete(req.id);
-      this.cancelled.delete(req.id);
-    }
-  }
-
-  private dispatch(req: Request): Promise<ResultOf<Request['type']>> {
-    switch (req.type) {
-      case 'init':
-      case 'setBackend':
-        return this.exclusive(() => this.selectBackend(req.backend));
-      case 'loadModel':
-        return this.loadModel(req);
-      case 'render':
-        this.latestRender = req.id;
-        return this.exclusive(() => this.render(req.id, req.settings));
-      case 'interpolate':
-        this.latestInterpolation = req.id;
-        return this.interpolate(req.id, req.job);
-      case 'cancel':
-        return Promise.resolve(this.cancel(req.target));
-      case 'listCached':
-        return listCached();
-      case 'deleteCached':
-        return deleteCached(req.key).then(listCached);
-      case 'loseDevice':
-        return Promise.resolve(this.loseDevice());
-      default: {
-        const never: never = req;
-        throw new Error(`Unknown request ${JSON.stringify(never)}`);
-      }
     }
   }
 
@@ -91,10 +96,8 @@ export class Handler {
     return run;
   }
 
-  private cancel(target: number): { cancelled: boolean } {
-    this.cancelled.add(target);
-    const ctrl = this.aborts.get(target);
-    ctrl?.abort();
+  private cancel(target: number): ResultOf<'cancel'> {
+    this.aborts.get(target)?.abort();
     return { cancelled: true };
   }
 
@@ -168,12 +171,9 @@ export class Handler {
 
   // ---- models ----
 
-  private async loadModel(req: RequestOf<'loadModel'>): Promise<ModelInfo> {
-    const ctrl = new AbortController();
-    this.aborts.set(req.id, ctrl);
-    const progress = (p: LoadProgress) => this.post({ type: 'progress', id: req.id, progress: p });
+  private async loadModel(req: RequestOf<'loadModel'>, { signal, progress }: RequestContext<'loadModel'>): Promise<ModelInfo> {
     const flag = req.cancelFlag;
-    const ctx = { signal: ctrl.signal, progress, cancelled: () => ctrl.signal.aborted || (flag !== undefined && Atomics.load(flag, 0) === 1) };
+    const ctx = { signal, progress, cancelled: () => signal.aborted || (flag !== undefined && Atomics.load(flag, 0) === 1) };
     const { prepared, cacheKey, fromCache } = await this.prepare(req.source, ctx);
     if (ctx.cancelled()) throw new CancelledError('Loading cancelled.');
     return this.exclusive(async () => {
@@ -234,17 +234,17 @@ export class Handler {
     return backend === 'webgpu' || backend === 'webgl' ? 4 : 1;
   }
 
-  private async render(id: number, settings: RenderSettings): Promise<ResultOf<'render'>> {
+  private async render({ id, settings }: RequestOf<'render'>, ctx: RequestContext<'render'>): Promise<ResultOf<'render'>> {
     const cur = this.current;
     if (!cur) throw new NoModelError('No model is loaded yet.');
     const backend = this.backend!.name;
     const chunk = this.chunkSize();
     const started = performance.now();
     for (let start = 0; start < settings.batch; start += chunk) {
-      if (id !== this.latestRender || this.cancelled.has(id)) throw new CancelledError('A newer request replaced this one.');
+      if (id !== this.latestRender || ctx.signal.aborted) throw new CancelledError('A newer request replaced this one.');
       const n = Math.min(chunk, settings.batch - start);
       const inputs = inputsFromSettings(cur.loaded.generator, { ...settings, seed: (settings.seed + start) % MAX_SEED, batch: n });
-      await this.drawRows(id, cur, inputs, start);
+      await this.drawRows(ctx.progress, cur, inputs, start);
       await yieldToMessages();
     }
     return { ms: performance.now() - started, backend };
@@ -254,7 +254,10 @@ export class Handler {
    * An interpolation walk, one chunk per turn of the render queue, so that renders asked for
    * meanwhile go between its chunks; a cancel, a newer walk or a model change stops it.
    */
-  private async interpolate(id: number, job: InterpolationJob): Promise<ResultOf<'interpolate'>> {
+  private async interpolate(
+    { id, job }: RequestOf<'interpolate'>,
+    ctx: RequestContext<'interpolate'>,
+  ): Promise<ResultOf<'interpolate'>> {
     const first = this.current;
     if (!first) throw new NoModelError('No model is loaded yet.');
     checkEndpoints(first.info.architecture, job);
@@ -263,12 +266,12 @@ export class Handler {
     let backend = this.backend!.name;
     for (let start = 0; start < job.steps; ) {
       start += await this.exclusive(async () => {
-        if (id !== this.latestInterpolation || this.cancelled.has(id)) throw new CancelledError('The interpolation was cancelled.');
+        if (id !== this.latestInterpolation || ctx.signal.aborted) throw new CancelledError('The interpolation was cancelled.');
         const cur = this.current;
         if (cur !== first) throw new CancelledError('The model changed; the interpolation stopped.');
         backend = this.backend!.name;
         const n = Math.min(this.chunkSize(), job.steps - start);
-        await this.drawRows(id, cur, sliceInputs(inputs, start, n), start);
+        await this.drawRows(ctx.progress, cur, sliceInputs(inputs, start, n), start);
         return n;
       });
       await yieldToMessages();
@@ -276,8 +279,8 @@ export class Handler {
     return { ms: performance.now() - started, backend, frames: job.steps };
   }
 
-  /** Draws `inputs` and posts each row as a SampleImage with index offset + row. */
-  private async drawRows(id: number, cur: Current, inputs: RawInputs, offset: number): Promise<void> {
+  /** Draws `inputs` and shows each row as a SampleImage with index offset + row. */
+  private async drawRows(show: SampleSink, cur: Current, inputs: RawInputs, offset: number): Promise<void> {
     const t0 = performance.now();
     const images = generateFromInputs(cur.loaded.generator, inputs);
     const bytes = toUint8Rgb(images);
@@ -291,20 +294,24 @@ export class Handler {
     const n = inputs.batch;
     const ms = (performance.now() - t0) / n;
     const size = cur.info.architecture.resolution;
-    for (let k = 0; k < n; k++) this.postSample(id, offset + k, size, rgb.subarray(k * size * size * 3, (k + 1) * size * size * 3), ms);
-  }
-
-  private postSample(id: number, index: number, size: number, rgb: Int32Array, ms: number): void {
-    const rgba = new Uint8ClampedArray(size * size * 4);
-    for (let p = 0, q = 0; p < rgb.length; p += 3, q += 4) {
-      rgba[q] = rgb[p];
-      rgba[q + 1] = rgb[p + 1];
-      rgba[q + 2] = rgb[p + 2];
-      rgba[q + 3] = 255;
+    for (let k = 0; k < n; k++) {
+      const image = toSampleImage(offset + k, size, rgb.subarray(k * size * size * 3, (k + 1) * size * size * 3), ms);
+      show(image, [image.rgba.buffer]);
     }
-    const progress: SampleImage = { kind: 'sample', index, width: size, height: size, rgba, ms };
-    this.post({ type: 'progress', id, progress }, [rgba.buffer]);
   }
+}
+
+type SampleSink = (image: SampleImage, transfer: Transferable[]) => void;
+
+function toSampleImage(index: number, size: number, rgb: Int32Array, ms: number): SampleImage {
+  const rgba = new Uint8ClampedArray(size * size * 4);
+  for (let p = 0, q = 0; p < rgb.length; p += 3, q += 4) {
+    rgba[q] = rgb[p];
+    rgba[q + 1] = rgb[p + 1];
+    rgba[q + 2] = rgb[p + 2];
+    rgba[q + 3] = 255;
+  }
+  return { kind: 'sample', index, width: size, height: size, rgba, ms };
 }
 
 function weightBytes(a: tf.io.ModelArtifacts): number {

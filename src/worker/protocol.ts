@@ -93,64 +93,58 @@ export interface InterpolationJob {
   what: InterpolationTarget;
 }
 
-export type Request =
-  | { type: 'init'; id: number; backend: BackendChoice }
-  | { type: 'setBackend'; id: number; backend: BackendChoice }
+/** The payload of a request that has nothing to say beyond its type. */
+type NoFields = Record<never, never>;
+
+/**
+ * Every request the worker answers: what the page sends (besides `type` and `id`), what comes back
+ * once at the end, and what comes back along the way. A new request is one entry here and one
+ * handler in handler.ts; the client and the handler's dispatch follow from it.
+ */
+export interface Protocol {
+  init: { request: { backend: BackendChoice }; result: BackendState; progress: LoadProgress };
+  setBackend: { request: { backend: BackendChoice }; result: BackendState; progress: LoadProgress };
   /**
    * `cancelFlag` (SharedArrayBuffer-backed, where the page is cross-origin isolated): the page sets
    * it to 1 to cancel, which reaches the worker even while it converts synchronously.
    */
-  | { type: 'loadModel'; id: number; source: ModelSource; cancelFlag?: Int32Array }
-  | { type: 'render'; id: number; settings: RenderSettings }
+  loadModel: { request: { source: ModelSource; cancelFlag?: Int32Array }; result: ModelInfo; progress: LoadProgress };
+  render: { request: { settings: RenderSettings }; result: { ms: number; backend: BackendName }; progress: SampleImage };
   /** Frames are made a chunk at a time; renders run between chunks; cancel or a newer walk stops it. */
-  | { type: 'interpolate'; id: number; job: InterpolationJob }
-  | { type: 'cancel'; id: number; target: number }
-  | { type: 'listCached'; id: number }
-  | { type: 'deleteCached'; id: number; key: string }
+  interpolate: {
+    request: { job: InterpolationJob };
+    result: { ms: number; backend: BackendName; frames: number };
+    progress: SampleImage;
+  };
+  cancel: { request: { target: number }; result: { cancelled: boolean }; progress: never };
+  listCached: { request: NoFields; result: CachedModel[]; progress: never };
+  deleteCached: { request: { key: string }; result: CachedModel[]; progress: never };
   /** Test and diagnosis hook: destroys the WebGPU device as a driver reset would. */
-  | { type: 'loseDevice'; id: number };
+  loseDevice: { request: NoFields; result: { lost: boolean }; progress: never };
+}
 
-export type RequestType = Request['type'];
-export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;
+export type RequestType = keyof Protocol;
 /** A request without its id, as the client's callers write it. */
-export type RequestBody<T extends RequestType> = Omit<RequestOf<T>, 'id'>;
-
-export interface ResultMap {
-  init: BackendState;
-  setBackend: BackendState;
-  loadModel: ModelInfo;
-  render: { ms: number; backend: BackendName };
-  interpolate: { ms: number; backend: BackendName; frames: number };
-  cancel: { cancelled: boolean };
-  listCached: CachedModel[];
-  deleteCached: CachedModel[];
-  loseDevice: { lost: boolean };
-}
-export type ResultOf<T extends RequestType> = ResultMap[T];
-
-export interface ProgressMap {
-  loadModel: LoadProgress;
-  render: SampleImage;
-  interpolate: SampleImage;
-  init: LoadProgress;
-  setBackend: LoadProgress;
-  cancel: never;
-  listCached: never;
-  deleteCached: never;
-  loseDevice: never;
-}
-export type ProgressOf<T extends RequestType> = ProgressMap[T];
+export type RequestBody<K extends RequestType = RequestType> = { [P in K]: { type: P } & Protocol[P]['request'] }[K];
+export type RequestOf<K extends RequestType = RequestType> = {
+  [P in K]: { type: P; id: number } & Protocol[P]['request'];
+}[K];
+export type Request = RequestOf;
+export type ResultOf<K extends RequestType> = Protocol[K]['result'];
+export type ProgressOf<K extends RequestType> = Protocol[K]['progress'];
 
 export interface SerializedError {
   name: string;
   message: string;
 }
 
+/** What the worker sends back about request `id`, of type `request`. */
+export type ReplyOf<K extends RequestType = RequestType> =
+  | { type: 'result'; id: number; request: K; result: ResultOf<K> }
+  | { type: 'progress'; id: number; request: K; progress: ProgressOf<K> }
+  | { type: 'error'; id: number; request: K; error: SerializedError };
+
 /** Something the worker tells the page unasked: a lost GPU, a backend change it had to make. */
 export type WorkerEvent = { kind: 'backendChanged'; backend: BackendState; message: string };
 
-export type Response =
-  | { type: 'result'; id: number; result: ResultMap[RequestType] }
-  | { type: 'progress'; id: number; progress: LoadProgress | SampleImage }
-  | { type: 'error'; id: number; error: SerializedError }
-  | { type: 'event'; event: WorkerEvent };
+export type Response = ReplyOf | { type: 'event'; event: WorkerEvent };
