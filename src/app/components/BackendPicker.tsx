@@ -17,13 +17,14 @@ export function BackendPicker() {
         id="backend-select"
         value={choice}
         disabled={busy}
+        title="Auto picks the fastest backend that works here; n/a: not available in this browser; slow: a software GPU"
         onChange={(e) => void chooseBackend(e.target.value as BackendChoice)}
       >
         <option value="auto">Auto (fastest)</option>
         {probes.map((p) => (
           <option key={p.name} value={p.name} disabled={!p.available}>
             {LABELS[p.name]}
-            {!p.available ? ' (unavailable)' : p.software ? ' (software, slow)' : ''}
+            {!p.available ? ' (n/a)' : p.software ? ' (slow)' : ''}
           </option>
         ))}
       </select>

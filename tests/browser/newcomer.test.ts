@@ -1,0 +1,80 @@
+/**
+ * The page as a newcomer meets it: on a 390 x 844 phone in dark mode (Chromium device emulation)
+ * and on a desktop, over the bundled model. One plain Chromium for the file; WASM draws.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAppServer, type AppServer } from './helpers/app_server';
+import { chromiumAvailable } from './helpers/browser';
+import { waitForSamples } from './helpers/page_tools';
+import { launchPlain, PHONE, phoneContext } from './helpers/phone';
+
+describe.skipIf(!chromiumAvailable())('the page for a newcomer', () => {
+  let app: AppServer;
+  let browser: Browser;
+  let phone: BrowserContext;
+  let errors: string[];
+
+  const watch = (page: Page) => {
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
+    return page;
+  };
+
+  beforeAll(async () => {
+    errors = [];
+    [app, browser] = await Promise.all([startAppServer(), launchPlain()]);
+    phone = await phoneContext(browser, 'dark');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('shows the current sample above the fold on a phone, with the backend picker whole and 40 px targets', async () => {
+    const page = watch(await phone.newPage());
+    await page.goto(`${app.origin}/?backend=wasm`);
+    await waitForSamples(page);
+    const box = (await page.locator('[data-testid=sample-canvas]').first().boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(PHONE.height);
+    expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
+    expect(box.width).toBeGreaterThan(100);
+
+    const layout = await page.evaluate(() => {
+      const select = document.querySelector<HTMLSelectElement>('#backend-select')!;
+      const style = getComputedStyle(select);
+      const ctx = document.createElement('canvas').getContext('2d')!;
+      ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const text = ctx.measureText(select.selectedOptions[0].textContent!).width;
+      const inner = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      const header = document.querySelector('.topbar')!.getBoundingClientRect();
+      const parts = [...document.querySelectorAll('.topbar > *, .backend > *')].map((e) => e.getBoundingClientRect());
+      const small = [...document.querySelectorAll<HTMLElement>('button, select, input, summary, .segmented label, label.check')]
+        .filter((e) => {
+          const r = e.getBoundingClientRect();
+          const hidden = r.width === 0 || getComputedStyle(e).visibility === 'hidden' || e.closest('.segmented') !== null && e.tagName === 'INPUT';
+          const inLabel = e.tagName === 'INPUT' && ['checkbox', 'file', 'radio'].includes((e as HTMLInputElement).type);
+          return !hidden && !inLabel && (r.height < 40 || r.width < 40);
+        })
+        .map((e) => `${e.tagName.toLowerCase()} "${(e.getAttribute('aria-label') ?? e.textContent ?? '').trim().slice(0, 30)}" ${Math.round(e.getBoundingClientRect().width)}x${Math.round(e.getBoundingClientRect().height)}`);
+      return {
+        textFits: text <= inner,
+        headerInside: parts.every((r) => r.right <= header.right + 0.5 && r.left >= header.left - 0.5),
+        pageWidth: document.scrollingElement!.scrollWidth,
+        small,
+      };
+    });
+    expect(layout.textFits).toBe(true);
+    expect(layout.headerInside).toBe(true);
+    expect(layout.pageWidth).toBeLessThanOrEqual(PHONE.width);
+    expect(layout.small).toEqual([]);
+    await page.close();
+  });
+
+  it('logged no console errors', () => {
+    expect(errors).toEqual([]);
+  });
+});
