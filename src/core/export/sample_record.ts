@@ -5,6 +5,7 @@
  */
 import type { Architecture } from '../config/architecture';
 import { latentSlots, zDimOf } from '../config/architecture';
+import { checkLineageFields, checkLineageFits, editedLatents, recordLayout, type LineageFields } from '../edit/edit_record';
 import { SettingsError } from '../errors';
 import { MAX_BLEND, type ClassWeight } from '../latent/class_vector';
 import { checkSeed, slotSize, type SlotSetting } from '../latent/latent_request';
@@ -20,7 +21,7 @@ export interface SlotRecord {
   locked?: boolean;
 }
 
-export interface SampleRecord {
+export interface SampleRecord extends LineageFields {
   format: typeof RECORD_FORMAT;
   version: number;
   app: { name: string; version: string };
@@ -79,6 +80,7 @@ export function parseSampleRecord(text: string, arch?: Architecture): SampleReco
   }
   if (r.batch !== undefined && (!Number.isInteger(r.batch) || r.batch < 1 || r.batch > 64)) fail('the batch size is out of range');
   if (!Array.isArray(r.z) || !r.z.every(isNum) || r.z.some((v) => Math.abs(v) > 100)) fail('the latent z is not a list of numbers');
+  checkLineageFields(r as Record<string, unknown>, fail);
   if (arch) checkRecordFits(r as SampleRecord, arch);
   return r as SampleRecord;
 }
@@ -89,6 +91,7 @@ export function checkRecordFits(r: SampleRecord, arch: Architecture): void {
   if (r.z.length !== zDimOf(arch)) fail(`z has ${r.z.length} values; this model needs ${zDimOf(arch)}`);
   if (r.slots.length > latentSlots(arch).length) fail(`it has ${r.slots.length} latent slots; this model has ${latentSlots(arch).length}`);
   for (const v of r.slotZ ?? []) if (v && (v.length !== slotSize(arch) || !v.every(isNum))) fail('a per-block z has the wrong size');
+  checkLineageFits(r, arch, { wholeZ: arch.family === 'biggan-deep', slots: latentSlots(arch).length, size: slotSize(arch) }, fail);
 }
 
 /** JSON with every non-ASCII character escaped, so it fits a Latin-1 tEXt chunk unchanged. */
@@ -96,12 +99,16 @@ export function serializeSampleRecord(record: SampleRecord): string {
   return JSON.stringify(record).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** The exact latents a record stores, as the generator takes them. */
+/** The exact latents a record stores, as the generator takes them (with its direction edits added). */
 export function recordLatents(record: SampleRecord): { z: Float32Array; slotZ?: (Float32Array | undefined)[] } {
-  return {
+  const drawn = {
     z: Float32Array.from(record.z),
     slotZ: record.slotZ?.map((v) => (v ? Float32Array.from(v) : undefined)),
   };
+  if (!record.edits?.length) return drawn;
+  const layout = recordLayout(record.model.family, record.z.length, record.slots.length);
+  const edited = editedLatents(layout, { batch: 1, z: drawn.z, slotZ: drawn.slotZ ?? [] }, record.edits);
+  return { z: edited.z, slotZ: edited.slotZ };
 }
 
 /** The slot settings a record restores (locked slots keep their seed; exact z is separate). */
@@ -125,6 +132,8 @@ export interface RecordSource {
   slotZ?: (Float32Array | undefined)[];
   backend: string;
   className?: (index: number) => string;
+  /** Edits, variation and crossbreed, as the record stores them. */
+  lineage?: LineageFields;
 }
 
 /** The record of sample `index` of a batch (its own seed is seed + index). */
@@ -157,5 +166,8 @@ export function recordForSample(
     ...(slotZ?.some((v) => v) ? { slotZ } : {}),
     backend: src.backend,
     ...(batch && batch > 1 ? { batch } : {}),
+    ...(src.lineage?.edits?.length ? { edits: src.lineage.edits } : {}),
+    ...(src.lineage?.variation ? { variation: src.lineage.variation } : {}),
+    ...(src.lineage?.crossbreed ? { crossbreed: src.lineage.crossbreed } : {}),
   };
 }

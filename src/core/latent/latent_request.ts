@@ -8,9 +8,10 @@
  * sample's seed share slot 0's z, which makes the plain case equal to the reference's single z.
  * Sample i of a batch uses seed + i for every slot that is not pinned.
  */
-import { latentSlots, zDimOf, type Architecture } from '../config/architecture';
+import { latentSlots, type Architecture } from '../config/architecture';
 import { SettingsError } from '../errors';
 import { Rng } from './rng';
+import { joinSlots, slotLayout } from './slot_latents';
 import { sampleTruncated, type TruncationMode } from './truncation';
 
 export interface SlotSetting {
@@ -78,30 +79,16 @@ function slotValues(arch: Architecture, req: LatentRequest, slot: number, sample
   return v;
 }
 
-function equal(a: Float32Array, b: Float32Array): boolean {
-  return a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
-}
-
 export function sampleLatents(arch: Architecture, req: LatentRequest): Latents {
   checkSeed(req.seed);
   const batch = req.batch ?? 1;
   if (!Number.isInteger(batch) || batch < 1) throw new SettingsError(`Batch size must be a whole number >= 1; got ${batch}.`);
   const slots = latentSlots(arch).length;
   const size = slotSize(arch);
-  const zDim = zDimOf(arch);
-  const z = new Float32Array(batch * zDim);
   const perSlot: Float32Array[] = Array.from({ length: slots }, () => new Float32Array(batch * size));
   for (let i = 0; i < batch; i++) {
     const sampleSeed = (req.seed + i) % (MAX_SEED + 1);
     for (let s = 0; s < slots; s++) perSlot[s].set(slotValues(arch, req, s, sampleSeed), i * size);
   }
-  if (arch.family === 'biggan') {
-    for (let i = 0; i < batch; i++) {
-      for (let s = 0; s < slots; s++) z.set(perSlot[s].subarray(i * size, (i + 1) * size), i * zDim + s * size);
-    }
-    return { batch, z, slotZ: new Array(slots).fill(undefined) };
-  }
-  z.set(perSlot[0]);
-  const slotZ = perSlot.map((v, s) => (s === 0 || equal(v, perSlot[0]) ? undefined : v));
-  return { batch, z, slotZ };
+  return joinSlots(slotLayout(arch), perSlot, batch);
 }

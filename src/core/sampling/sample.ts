@@ -2,6 +2,7 @@
  * Settings in, images out: the one call the page, the worker and the CLI make to draw samples.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { applyEdits, type DirectionEdit } from '../edit/latent_edits';
 import { classVector, repeatRows, type ClassWeight } from '../latent/class_vector';
 import { sampleLatents, type Latents, type SlotSetting } from '../latent/latent_request';
 import type { TruncationMode } from '../latent/truncation';
@@ -14,6 +15,8 @@ export interface SampleSettings {
   seed: number;
   batch?: number;
   slots?: (SlotSetting | undefined)[];
+  /** Direction edits added to the slots' z after they are drawn. */
+  edits?: DirectionEdit[];
 }
 
 export interface RawInputs {
@@ -26,15 +29,17 @@ export interface RawInputs {
   slotZ?: (Float32Array | undefined)[];
 }
 
+/** `latents` are the drawn ones (what a record stores as z); z and slotZ have the edits added. */
 export function inputsFromSettings(generator: Generator, s: SampleSettings): RawInputs & { latents: Latents } {
   const arch = generator.architecture;
   const latents = sampleLatents(arch, { seed: s.seed, truncation: s.truncation, mode: s.mode, batch: s.batch, slots: s.slots });
+  const edited = applyEdits(arch, latents, s.edits ?? []);
   return {
-    z: latents.z,
+    z: edited.z,
     classVector: repeatRows(classVector(arch.numClasses, s.classes), latents.batch),
     batch: latents.batch,
     truncation: s.truncation,
-    slotZ: latents.slotZ,
+    slotZ: edited.slotZ,
     latents,
   };
 }
