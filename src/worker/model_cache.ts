@@ -46,7 +46,9 @@ export async function saveCached(key: string, artifacts: tf.io.ModelArtifacts): 
     await handler.save(artifacts);
     return null;
   } catch (e) {
-    return (e as Error).message;
+    const message = (e as Error).message || String(e);
+    const quota = (e as Error).name === 'QuotaExceededError' || /quota/i.test(message);
+    return quota ? `this browser's storage for the page is full (quota exceeded: ${message})` : message;
   }
 }
 

@@ -66,7 +66,7 @@ async function fromModelJsonUrl(url: string, ctx: PrepareContext): Promise<Prepa
     const shardUrl = new URL(p, absolute).href;
     const bytes = await downloadBytes(shardUrl, {
       signal: ctx.signal,
-      onProgress: (loaded) => ctx.progress({ kind: 'load', phase: 'download', loaded: done + loaded, total, item: p }),
+      onProgress: (d) => ctx.progress({ kind: 'load', phase: 'download', loaded: done + d.loaded, total, item: p, rate: d.rate, resumes: d.resumes }),
     });
     done += bytes.length;
     shards.push(bytes);
@@ -119,7 +119,7 @@ async function fromCheckpointUrl(url: string, configUrl: string | undefined, ctx
   const configText = configUrl ? await downloadText(new URL(configUrl, self.location.href).href, ctx.signal) : undefined;
   const bytes = await downloadBytes(absolute.href, {
     signal: ctx.signal,
-    onProgress: (loaded, total) => ctx.progress({ kind: 'load', phase: 'download', loaded, total, item: name }),
+    onProgress: ({ loaded, total, rate, resumes }) => ctx.progress({ kind: 'load', phase: 'download', loaded, total, item: name, rate, resumes }),
   });
   const artifacts = await convertCheckpoint(bytes, configText, name, ctx);
   return { artifacts, label: labelFromUrl(absolute), cacheable: true };

@@ -1,9 +1,11 @@
-/** `biggan convert <checkpoint> [--config f] [--out dir] [--dtype float32|float16]` */
+/** `biggan convert <checkpoint|hf:owner/repo[@rev]> [--config f] [--out dir] [--dtype float32|float16] [--hub url]` */
 import { parseArgs } from 'node:util';
 import { USAGE } from '../usage';
 import { basename } from 'node:path';
 import { SettingsError } from '../../core/errors';
 import type { WeightStorageDtype } from '../../core/model/model_format';
+import { isHubRef } from '../../core/hub/hub_ref';
+import { downloadHubModel, hubAddress, type DownloadedHubModel } from '../hub_download';
 import { convertCheckpointFile, serialize, writeModelDir } from '../model_files';
 import { formatBytes } from '../progress_bar';
 import { describeArchitecture } from './info';
@@ -17,15 +19,32 @@ export async function convertCommand(argv: string[]): Promise<number> {
       out: { type: 'string' },
       dtype: { type: 'string', default: 'float32' },
       'class-names': { type: 'string' },
+      hub: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new SettingsError(`Usage: ${USAGE.convert}`);
   const dtype = values.dtype as WeightStorageDtype;
   if (dtype !== 'float32' && dtype !== 'float16') throw new SettingsError(`--dtype must be float32 or float16; got '${values.dtype}'.`);
-  const input = positionals[0];
-  const out = values.out ?? `${basename(input).replace(/\.[^.]+$/, '')}-tfjs`;
   const started = performance.now();
-  const { converted, container } = await convertCheckpointFile(input, values.config);
+  // An hf: reference is downloaded first (checkpoint + config.json), then converted like a file.
+  const hub: DownloadedHubModel | null = isHubRef(positionals[0]) ? await downloadHubModel(positionals[0], hubAddress(values.hub)) : null;
+  try {
+    return await convertInput(hub ? hub.checkpointPath : positionals[0], hub ? (values.config ?? hub.configPath) : values.config, values, dtype, started, hub);
+  } finally {
+    await hub?.cleanup();
+  }
+}
+
+async function convertInput(
+  input: string,
+  config: string | undefined,
+  values: { out?: string; 'class-names'?: string },
+  dtype: WeightStorageDtype,
+  started: number,
+  hub: DownloadedHubModel | null,
+): Promise<number> {
+  const out = values.out ?? `${(hub ? hub.id.slice(3).split('/').pop()! : basename(input)).replace(/\.[^.]+$/, '')}-tfjs`;
+  const { converted, container } = await convertCheckpointFile(input, config);
   const classNames = values['class-names'] ? await readClassNames(values['class-names'], converted.architecture.numClasses) : undefined;
   const model = await serialize(converted, {
     dtype,
