@@ -174,7 +174,7 @@ export class Handler {
   private async loadModel(req: RequestOf<'loadModel'>, { signal, progress }: RequestContext<'loadModel'>): Promise<ModelInfo> {
     const flag = req.cancelFlag;
     const ctx = { signal, progress, cancelled: () => signal.aborted || (flag !== undefined && Atomics.load(flag, 0) === 1) };
-    const { prepared, cacheKey, fromCache } = await this.prepare(req.source, ctx);
+    const { prepared, cacheKey, fromCache, cacheError } = await this.prepare(req.source, ctx);
     if (ctx.cancelled()) throw new CancelledError('Loading cancelled.');
     return this.exclusive(async () => {
       if (!this.backend) await this.selectBackend('auto');
@@ -194,6 +194,7 @@ export class Handler {
         weightBytes: weightBytes(prepared.artifacts),
         fromCache,
         cacheKey,
+        ...(cacheError ? { cacheError } : {}),
       };
       this.current = { loaded, artifacts: prepared.artifacts, info };
       old?.loaded.generator.dispose();
@@ -204,7 +205,7 @@ export class Handler {
   private async prepare(
     source: ModelSource,
     ctx: PrepareContext,
-  ): Promise<{ prepared: PreparedModel; cacheKey?: string; fromCache: boolean }> {
+  ): Promise<{ prepared: PreparedModel; cacheKey?: string; fromCache: boolean; cacheError?: string }> {
     if (source.kind === 'cached') {
       ctx.progress({ kind: 'load', phase: 'cache', loaded: 0, total: 0, item: source.key });
       return { prepared: { artifacts: await loadCached(source.key), label: source.key, cacheable: false }, cacheKey: source.key, fromCache: true };
@@ -221,7 +222,7 @@ export class Handler {
     if (key && prepared.cacheable) {
       ctx.progress({ kind: 'load', phase: 'save', loaded: 0, total: 0, item: key });
       const failed = await saveCached(key, prepared.artifacts);
-      return { prepared, cacheKey: failed ? undefined : key, fromCache: false };
+      return { prepared, cacheKey: failed ? undefined : key, fromCache: false, ...(failed ? { cacheError: failed } : {}) };
     }
     return { prepared, fromCache: false };
   }

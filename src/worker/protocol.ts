@@ -51,6 +51,8 @@ export interface ModelInfo {
   fromCache: boolean;
   /** Key under which it is cached, if it is. */
   cacheKey?: string;
+  /** Why keeping it offline failed (a full quota, private mode); the model runs all the same. */
+  cacheError?: string;
 }
 
 export interface CachedModel {
@@ -69,6 +71,9 @@ export interface LoadProgress {
   total: number;
   /** What is being fetched or read. */
   item?: string;
+  /** Downloads: bytes per second lately (0 until known), and connections dropped and resumed. */
+  rate?: number;
+  resumes?: number;
 }
 
 export interface SampleImage {
