@@ -2,9 +2,11 @@
  * Benchmark models: full-size generators with random weights of the released shapes
  * (bench/random_model.ts), loaded on the current tfjs backend exactly as a converted model is.
  */
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LoadedModel } from '../src/core/model/load_generator';
 import type { RawInputs } from '../src/core/sampling/sample';
@@ -77,4 +79,30 @@ export function benchInputs(loaded: LoadedModel, batch: number): { z: tf.Tensor2
     classVector: tf.tensor2d(r.classVector, [batch, r.classVector.length / batch]),
     truncation: r.truncation,
   };
+}
+
+/** The PyTorch baseline's folded net for one batch size, as ONNX, with its inputs and torch's image. */
+export interface OnnxGraph {
+  onnx: string;
+  meta: { batch: number; inputs: Record<string, number[]>; truncation: number; opset: number };
+  inputFiles: Record<string, string>;
+  torchImage: string;
+}
+
+/**
+ * Exports the graph with bench/torch_baseline.py unless it is there (~200 MB for deep-128, a few
+ * seconds): the ONNX Runtime peers run torch's own weights, so they compute what torch times.
+ */
+export async function ensureOnnx(m: BenchModel, batch: number): Promise<OnnxGraph> {
+  const onnx = join(dirname(modelDir(m)), `${m.id}-torch-b${batch}.onnx`);
+  if (!existsSync(`${onnx}.json`)) {
+    mkdirSync(dirname(onnx), { recursive: true });
+    const script = join(import.meta.dirname, 'torch_baseline.py');
+    await promisify(execFile)('/usr/bin/python3', [script, '--model', m.torch, '--export-onnx', onnx, '--batch', String(batch)], {
+      maxBuffer: 64 * 2 ** 20,
+    });
+  }
+  const meta = JSON.parse(readFileSync(`${onnx}.json`, 'utf8')) as OnnxGraph['meta'];
+  const inputFiles = Object.fromEntries(Object.keys(meta.inputs).map((k) => [k, `${onnx}.${k}.f32`]));
+  return { onnx, meta, inputFiles, torchImage: `${onnx}.image.f32` };
 }

@@ -1,23 +1,32 @@
 /**
  * `npm run bench`: full-size generators with random weights of the released shapes, tfjs on the
- * wasm backend in Node against the same model in PyTorch CPU eager (bench/torch_baseline.py,
- * /usr/bin/python3), measured in ONE run with the two sides interleaved run by run, so that a
- * noisy machine slows both alike and the ratio stays meaningful.
+ * wasm backend in Node against CPU peers running the same model: PyTorch eager
+ * (bench/torch_baseline.py, /usr/bin/python3, on a real BLAS), and that net exported to ONNX run by
+ * ONNX Runtime native (onnxruntime-node) and ONNX Runtime Web's wasm build in Node
+ * (bench/ort_runner.ts). All are measured in ONE run, interleaved run by run, with the same thread
+ * count, so that a noisy machine slows every side alike and the ratios stay meaningful.
  *
  *   npx tsx bench/run_bench.ts [--models deep128,deep256,deep512,biggan128] [--batches 1,8]
- *       [--runs 3] [--warmup 1] [--threads 2] [--pool N] [--budget 40] [--layers] [--compare]
- *       [--torch-variants folded[,rgb3,unfolded]] [--no-torch] [--json out.json] [--verbose]
+ *       [--runs 3] [--warmup 1] [--threads 2] [--pool N] [--budget 40] [--layers]
+ *       [--torch-variants folded[,rgb3,unfolded]] [--no-torch] [--ort native,web] [--no-ort]
+ *       [--before .bench-old/<sha>/src] [--json out.json] [--verbose]
  *
  * --runs      timed runs per (model, batch, side), after --warmup untimed ones; medians reported.
  * --budget    seconds per (model, batch) cell after which sides whose runs take over 15 s stop
  *             (each gets >= 1 timed run; cheap sides still get --runs), and such sides skip their
  *             warm-up at later batch sizes: keeps the default run near 10 minutes; 0 = no limit.
  * --threads   wasm thread counts to run (default 2; each in its own process); the ratio uses
- *             each. `--threads 1,2` shows the scaling.
+ *             each. `--threads 1,2` shows the scaling. The peers run on the last of them.
  * --pool N    also N worker threads with one single-threaded backend each, sharing the batch
  *             image by image (bench/wasm_pool.ts); shown as "ours poolN".
- * --compare   also time the generators as they were before this work (bench/legacy_nets) in the
- *             same process, and check that both give the same images.
+ * --ort       ONNX Runtime engines to run as peers (native, web; default both).
+ * PyTorch on netlib's reference BLAS is refused (its matrix products are ~10x slower than a
+ * real BLAS's, so a ratio against it flatters us): the run goes on without it and says what to
+ * install.
+ * --torch-blas-threads N  OpenBLAS's own threads in the torch process (default: the peers' count;
+ *             torch's intra-op threads do not cover them, and idle OpenBLAS threads spin).
+ * --before    also time another revision's generators (src/ written by bench/old_nets.sh) on
+ *             the same weights, in processes of their own, shown as "before Nt".
  * --layers    per-layer breakdown (tf.profile, by layer shape) for the first model at the first
  *             batch size, next to PyTorch's per-layer times.
  */
@@ -40,9 +49,11 @@ interface Options {
   pool: number;
   budgetS: number;
   layers: boolean;
-  compare: boolean;
   torchVariants: string[];
   torch: boolean;
+  ort: string[];
+  before?: string;
+  torchBlasThreads?: number;
   json?: string;
   verbose: boolean;
 }
@@ -57,9 +68,9 @@ function parseArgs(argv: string[]): Options {
     pool: 0,
     budgetS: 40,
     layers: false,
-    compare: false,
     torchVariants: ['folded'],
     torch: true,
+    ort: ['native', 'web'],
     verbose: false,
   };
   const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -78,7 +89,10 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--budget') o.budgetS = Number(next());
     else if (a === '--pool') o.pool = Number(next());
     else if (a === '--layers') o.layers = true;
-    else if (a === '--compare') o.compare = true;
+    else if (a === '--ort') o.ort = list(next());
+    else if (a === '--no-ort') o.ort = [];
+    else if (a === '--before') o.before = next();
+    else if (a === '--torch-blas-threads') o.torchBlasThreads = Number(next());
     else if (a === '--torch-variants') o.torchVariants = list(next());
     else if (a === '--no-torch') o.torch = false;
     else if (a === '--json') o.json = next();
@@ -86,13 +100,14 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--help' || a === '-h') {
       console.log(
         'usage: npm run bench -- [--models deep128,deep256,deep512,biggan128] [--batches 1,8] [--runs 3] ' +
-          '[--warmup 1] [--threads 2] [--pool 2] [--budget 40] [--layers] [--compare] [--torch-variants folded,rgb3,unfolded] ' +
-          '[--no-torch] [--json out.json] [--verbose]',
+          '[--warmup 1] [--threads 2] [--pool 2] [--budget 40] [--layers] [--torch-variants folded,rgb3,unfolded] ' +
+          '[--no-torch] [--ort native,web] [--no-ort] [--before .bench-old/<sha>/src] [--torch-blas-threads N] [--json out.json] [--verbose]',
       );
       process.exit(0);
     } else throw new Error(`unknown option ${a} (try --help)`);
   }
   for (const m of o.models) if (!BENCH_MODELS.some((b) => b.id === m)) throw new Error(`unknown model ${m}`);
+  for (const e of o.ort) if (!ORT_ENGINES.includes(e)) throw new Error(`unknown ONNX Runtime engine ${e} (native or web)`);
   return o;
 }
 
@@ -110,8 +125,9 @@ class Peer {
     args: string[],
     replyPrefix: string,
     verbose: boolean,
+    env: Record<string, string> = {},
   ) {
-    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: join(HERE, '..') });
+    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: join(HERE, '..'), env: { ...process.env, ...env } });
     this.ready = new Promise((resolve) => this.waiting.push(resolve));
     createInterface({ input: this.child.stdout! }).on('line', (line) => {
       if (!line.startsWith(replyPrefix)) {
@@ -147,18 +163,25 @@ class Peer {
     return r;
   }
 
+  private closed = false;
+
   close(): void {
-    if (!this.exited) {
+    if (!this.exited && !this.closed) {
+      this.closed = true;
       this.child.stdin!.write(`${JSON.stringify({ cmd: 'quit' })}\n`);
       this.child.stdin!.end();
     }
   }
 }
 
+const ORT_ENGINES = ['native', 'web'];
+
+type SideKind = 'wasm' | 'torch' | 'ort';
+
 /** One timed configuration: a process (peer) and what it is asked to run. */
 interface Side {
   label: string;
-  kind: 'wasm' | 'torch';
+  kind: SideKind;
   peer: Peer;
   variant: string;
   threads: number;
@@ -168,7 +191,7 @@ interface Cell {
   model: string;
   batch: number;
   side: string;
-  kind: 'wasm' | 'torch';
+  kind: SideKind;
   threads: number;
   variant: string;
   msPerImage: number;
@@ -185,25 +208,47 @@ const median = (v: number[]) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-function wasmPeer(model: string, threads: number, pool: number, verbose: boolean, name = `wasm-${threads}t`): Peer {
+function wasmPeer(model: string, threads: number, pool: number, verbose: boolean, src?: string): Peer {
   return new Peer(
-    name,
+    `${src ? 'before' : 'wasm'}-${threads}t`,
     process.execPath,
-    ['--import', 'tsx', join(HERE, 'wasm_runner.ts'), '--model', model, '--threads', String(threads), '--pool', String(pool)],
+    ['--import', 'tsx', join(HERE, 'wasm_runner.ts'), '--model', model, '--threads', String(threads), '--pool', String(pool), ...(src ? ['--src', src] : [])],
     '@@ ',
     verbose,
   );
 }
 
-function torchPeer(model: string, verbose: boolean): Peer {
+function torchPeer(model: string, threads: number, blasThreads: number, verbose: boolean): Peer {
   return new Peer(
     'torch',
     '/usr/bin/python3',
-    [join(HERE, 'torch_baseline.py'), '--model', model, '--serve', '--threads', '2'],
+    [join(HERE, 'torch_baseline.py'), '--model', model, '--serve', '--threads', String(threads)],
     '',
+    verbose,
+    { OPENBLAS_NUM_THREADS: String(blasThreads) },
+  );
+}
+
+function ortPeer(model: string, engine: string, threads: number, verbose: boolean): Peer {
+  return new Peer(
+    `ort-${engine}`,
+    process.execPath,
+    ['--import', 'tsx', join(HERE, 'ort_runner.ts'), '--engine', engine, '--model', model, '--threads', String(threads)],
+    '@@ ',
     verbose,
   );
 }
+
+/** What torch_baseline.py reports about its BLAS (the libraries mapped after a product). */
+interface BlasInfo {
+  libs: string[];
+  reference: boolean;
+}
+
+const REFERENCE_BLAS_REFUSAL =
+  'PyTorch here runs on the reference BLAS (netlib libblas3): its matrix products are ~10x slower than a real ' +
+  "BLAS's, so no ratio is reported against it. Install OpenBLAS (`apt-get install -y libopenblas0-pthread`; " +
+  'Debian then points libblas.so.3 at it) and run again. Going on without PyTorch.';
 
 async function runOnce(side: Side, batch: number): Promise<{ ms: number; cpuMs: number }> {
   const r = await side.peer.request({ cmd: 'run', batch, variant: side.variant });
@@ -213,12 +258,12 @@ async function runOnce(side: Side, batch: number): Promise<{ ms: number; cpuMs: 
 async function benchModel(model: string, o: Options, out: Report): Promise<void> {
   await ensureModelDir(findModel(model)); // once, here, so the runners only read it
   const wasmPeers = o.threads.map((t) => ({ t, peer: wasmPeer(model, t, 0, o.verbose) }));
-  // "before" runs in processes of its own: its memory is its own, and if it runs out of wasm heap
-  // (it keeps every activation alive) the current generator's process is unharmed.
-  const legacyPeers = o.compare ? o.threads.map((t) => ({ t, peer: wasmPeer(model, t, 0, o.verbose, `before-${t}t`) })) : [];
+  const beforePeers = o.before ? o.threads.map((t) => ({ t, peer: wasmPeer(model, t, 0, o.verbose, o.before) })) : [];
   const poolPeer = o.pool > 0 ? wasmPeer(model, 1, o.pool, o.verbose) : null;
-  const torch = o.torch ? torchPeer(model, o.verbose) : null;
-  const peers = [...wasmPeers, ...legacyPeers].map((w) => w.peer).concat(poolPeer ? [poolPeer] : [], torch ? [torch] : []);
+  const peerThreads = o.threads[o.threads.length - 1];
+  let torch = o.torch ? torchPeer(model, peerThreads, o.torchBlasThreads ?? peerThreads, o.verbose) : null;
+  const ortPeers = o.ort.map((e) => ({ engine: e, peer: ortPeer(model, e, peerThreads, o.verbose) }));
+  const peers = [...wasmPeers, ...beforePeers].map((w) => w.peer).concat(poolPeer ? [poolPeer] : [], torch ? [torch] : [], ortPeers.map((p) => p.peer));
   try {
     const started = await Promise.all(peers.map((p) => p.start()));
     for (const [i, s] of started.entries()) {
@@ -228,21 +273,21 @@ async function benchModel(model: string, o: Options, out: Report): Promise<void>
       const got = Number(started[i]!.threads);
       if (got !== w.t) console.log(`  note: asked wasm for ${w.t} threads, got ${got}`);
     }
-    const sides: Side[] = [];
-    for (const w of wasmPeers) sides.push({ label: `ours ${w.t}t`, kind: 'wasm', peer: w.peer, variant: 'current', threads: w.t });
-    for (const w of legacyPeers) sides.push({ label: `before ${w.t}t`, kind: 'wasm', peer: w.peer, variant: 'legacy', threads: w.t });
-    if (poolPeer) sides.push({ label: `ours pool${o.pool}`, kind: 'wasm', peer: poolPeer, variant: 'pool', threads: o.pool });
-    if (torch) for (const v of o.torchVariants) sides.push({ label: `torch ${v}`, kind: 'torch', peer: torch, variant: v, threads: 2 });
-
-    for (const w of legacyPeers) {
-      try {
-        const r = await w.peer.request({ cmd: 'check', batch: 2 });
-        out.checks.push({ model, threads: w.t, batch: 2, maxAbsDiff: Number(r.maxAbsDiff) });
-        console.log(`  ${model}: |ours - before| at batch 2, ${w.t} thread(s): ${Number(r.maxAbsDiff).toExponential(2)}`);
-      } catch (e) {
-        console.log(`  ${model}: check failed: ${firstLine(e)}`);
+    if (torch) {
+      const blas = started[peers.indexOf(torch)]!.blas as BlasInfo;
+      out.torchBlas = blas.libs;
+      if (blas.reference) {
+        console.log(`  ${REFERENCE_BLAS_REFUSAL} (mapped: ${blas.libs.join(', ') || 'no BLAS library found'})`);
+        torch.close();
+        torch = null;
       }
     }
+    const sides: Side[] = [];
+    for (const w of wasmPeers) sides.push({ label: `ours ${w.t}t`, kind: 'wasm', peer: w.peer, variant: 'current', threads: w.t });
+    for (const w of beforePeers) sides.push({ label: `before ${w.t}t`, kind: 'wasm', peer: w.peer, variant: 'before', threads: w.t });
+    if (poolPeer) sides.push({ label: `ours pool${o.pool}`, kind: 'wasm', peer: poolPeer, variant: 'pool', threads: o.pool });
+    if (torch) for (const v of o.torchVariants) sides.push({ label: `torch ${v}`, kind: 'torch', peer: torch, variant: v, threads: peerThreads });
+    for (const p of ortPeers) sides.push({ label: `ort ${p.engine}`, kind: 'ort', peer: p.peer, variant: p.engine, threads: peerThreads });
 
     const failed = new Set<Side>();
     const attempt = async (s: Side, batch: number) => {
@@ -301,14 +346,12 @@ async function benchModel(model: string, o: Options, out: Report): Promise<void>
 
     if (o.layers && model === o.models[0]) {
       const p = wasmPeers[wasmPeers.length - 1];
-      const l = legacyPeers[legacyPeers.length - 1];
       const b = o.batches[0];
       out.layers = {
         model,
         threads: p.t,
         batch: b,
-        ours: (await p.peer.request({ cmd: 'layers', batch: b, variant: 'current', runs: 2 })) as unknown as LayerProfile,
-        before: l ? ((await l.peer.request({ cmd: 'layers', batch: b, variant: 'legacy', runs: 2 }).catch(() => undefined)) as unknown as LayerProfile | undefined) : undefined,
+        ours: (await p.peer.request({ cmd: 'layers', batch: b, runs: 2 })) as unknown as LayerProfile,
         torch: torch ? ((await torch.request({ cmd: 'layers', batch: b, variant: 'folded', runs: 2 })) as { layers: Record<string, number>; total_ms: number }) : undefined,
       };
     }
@@ -322,9 +365,10 @@ async function benchModel(model: string, o: Options, out: Report): Promise<void>
       }
     };
     for (const w of wasmPeers) await stats(`ours ${w.t}t`, w.peer);
-    for (const w of legacyPeers) await stats(`before ${w.t}t`, w.peer);
+    for (const w of beforePeers) await stats(`before ${w.t}t`, w.peer);
     if (poolPeer) await stats(`ours pool${o.pool}`, poolPeer);
     if (torch) await stats('torch', torch);
+    for (const p of ortPeers) await stats(`ort ${p.engine}`, p.peer);
   } finally {
     for (const p of peers) p.close();
   }
@@ -338,14 +382,14 @@ interface Report {
   options: Options;
   cells: Cell[];
   memory: { model: string; side: string; peakRssMb: number; wasmHeapMb?: number }[];
-  checks: { model: string; threads: number; batch: number; maxAbsDiff: number }[];
+  /** The BLAS libraries the torch process mapped. */
+  torchBlas?: string[];
   failures: { model: string; batch: number; side: string; error: string }[];
   layers?: {
     model: string;
     batch: number;
     threads: number;
     ours: LayerProfile;
-    before?: LayerProfile;
     torch?: { layers: Record<string, number>; total_ms: number };
   };
 }
@@ -356,10 +400,13 @@ function printReport(r: Report): void {
   const o = r.options;
   console.log('');
   console.log(`ms per image (median of timed runs; wall clock), ${r.machine.cpus} CPUs (${r.machine.model})`);
+  console.log("peer/ours = the peer's time over ours: above 1x we are faster, below 1x slower.");
   const sides = [...new Set(r.cells.map((c) => c.side))];
-  const torchSide = o.torch ? `torch ${o.torchVariants[0]}` : null;
   const oursSides = sides.filter((s) => s.startsWith('ours'));
-  const header = ['model', 'batch', ...sides.map((s) => `${s}`), ...(torchSide ? oursSides.map((s) => `torch/${s.slice(5)}`) : [])];
+  // The ratio columns: the first torch variant and every ONNX Runtime engine, against each ours side.
+  const peerSides = sides.filter((s) => s === `torch ${o.torchVariants[0]}` || s.startsWith('ort '));
+  const ratios = peerSides.flatMap((p) => oursSides.map((s) => ({ peer: p, ours: s, label: `${p.replace(' folded', '').replace(' ', '-')}/${s.slice(5)}` })));
+  const header = ['model', 'batch', ...sides, ...ratios.map((x) => x.label)];
   const widths = header.map((h) => Math.max(h.length, 8));
   console.log(header.map((h, i) => pad(h, widths[i])).join('  '));
   for (const model of o.models) {
@@ -367,12 +414,12 @@ function printReport(r: Report): void {
       const cells = r.cells.filter((c) => c.model === model && c.batch === batch);
       if (!cells.length) continue;
       const by = (s: string) => cells.find((c) => c.side === s);
-      const torchMs = torchSide ? by(torchSide)?.msPerImage : undefined;
+      const ms = (s: string) => by(s)?.msPerImage;
       const row = [
         model,
         String(batch),
-        ...sides.map((s) => (by(s) ? by(s)!.msPerImage.toFixed(0) : '-')),
-        ...(torchSide ? oursSides.map((s) => (torchMs && by(s) ? `${(torchMs / by(s)!.msPerImage).toFixed(2)}x` : '-')) : []),
+        ...sides.map((s) => ms(s)?.toFixed(0) ?? '-'),
+        ...ratios.map((x) => (ms(x.peer) && ms(x.ours) ? `${(ms(x.peer)! / ms(x.ours)!).toFixed(2)}x` : '-')),
       ];
       console.log(row.map((v, i) => pad(v, widths[i])).join('  '));
     }
@@ -386,15 +433,7 @@ function printReport(r: Report): void {
       console.log(`  ${model} b${batch}: ${cells.map((c) => `${c.side} ${c.cpuMsPerImage.toFixed(0)} (${c.runsMs.length} runs)`).join(', ')}`);
     }
   }
-  if (o.compare) {
-    console.log('');
-    console.log('optimisations, side by side in one process (before = generators as committed, same weights):');
-    for (const c of r.cells.filter((x) => x.variant === 'legacy')) {
-      const now = r.cells.find((x) => x.model === c.model && x.batch === c.batch && x.side === `ours ${c.threads}t`);
-      if (now) console.log(`  ${c.model} b${c.batch} ${c.threads}t: before ${c.msPerImage.toFixed(0)} -> ${now.msPerImage.toFixed(0)} ms/img (${(c.msPerImage / now.msPerImage).toFixed(2)}x)`);
-    }
-    for (const k of r.checks) console.log(`  check ${k.model} ${k.threads}t batch ${k.batch}: max |ours - before| = ${k.maxAbsDiff.toExponential(2)}`);
-  }
+  if (r.torchBlas) console.log(`torch BLAS: ${r.torchBlas.join(', ')}`);
   for (const f of r.failures) console.log(`  FAILED: ${f.model} batch ${f.batch} ${f.side}: ${f.error}`);
   console.log('');
   console.log('peak RSS (MB, process high-water):');
@@ -409,18 +448,14 @@ function printLayers(l: NonNullable<Report['layers']>): void {
   console.log(`per layer shape, ${l.model} batch ${l.batch} (ms per batch), ours on ${l.threads} thread(s) (tf.profile; kernel times summed over the layers of that shape):`);
   console.log(`  ours total ${l.ours.totalMs.toFixed(0)} ms (profiled), kernels ${l.ours.kernelMs.toFixed(0)} ms` + (l.torch ? `; torch total ${l.torch.total_ms.toFixed(0)} ms` : ''));
   const torch = l.torch?.layers ?? {};
-  const before = new Map((l.before?.byLayer ?? []).map((r) => [r.key, r]));
-  console.log(`  ${'ours ms'.padStart(8)} ${'GMAC/s'.padStart(7)} ${l.before ? 'before ms'.padStart(9) : ''} ${l.torch ? 'torch ms'.padStart(8) : ''}  layer`);
+  console.log(`  ${'ours ms'.padStart(8)} ${'GMAC/s'.padStart(7)} ${l.torch ? 'torch ms'.padStart(8) : ''}  layer`);
   for (const r of l.ours.byLayer.slice(0, 40)) {
     const rate = r.macs > 0 ? (r.macs / r.ms / 1e6).toFixed(1) : '';
-    const b = before.get(r.key);
     const t = torch[r.key];
-    console.log(
-      `  ${r.ms.toFixed(1).padStart(8)} ${rate.padStart(7)} ${l.before ? (b ? b.ms.toFixed(1) : '-').padStart(9) : ''} ${l.torch ? (t !== undefined ? t.toFixed(1) : '').padStart(8) : ''}  ${r.key} (${r.calls}x)`,
-    );
+    console.log(`  ${r.ms.toFixed(1).padStart(8)} ${rate.padStart(7)} ${l.torch ? (t !== undefined ? t.toFixed(1) : '').padStart(8) : ''}  ${r.key} (${r.calls}x)`);
   }
   const torchOnly = Object.entries(torch).filter(([k]) => !l.ours.byLayer.some((r) => r.key === k));
-  for (const [k, v] of torchOnly) console.log(`  ${''.padStart(8)} ${''.padStart(7)} ${l.before ? ''.padStart(9) : ''} ${v.toFixed(1).padStart(8)}  ${k} (torch only)`);
+  for (const [k, v] of torchOnly) console.log(`  ${''.padStart(8)} ${''.padStart(7)} ${v.toFixed(1).padStart(8)}  ${k} (torch only)`);
   console.log('  ours by kernel:');
   for (const r of l.ours.byKernel.slice(0, 12)) console.log(`  ${r.ms.toFixed(1).padStart(8)} ms  ${r.key} (${r.calls}x)`);
 }
@@ -433,13 +468,13 @@ async function main(): Promise<void> {
     options: o,
     cells: [],
     memory: [],
-    checks: [],
     failures: [],
   };
   const t0 = performance.now();
   console.log(
     `bench: ${o.models.join(', ')}; batches ${o.batches.join(', ')}; ${o.warmup} warm-up + up to ${o.runs} timed runs` +
-      ` (budget ${o.budgetS || 'none'} s per cell); wasm threads ${o.threads.join(', ')}; torch ${o.torch ? o.torchVariants.join(', ') + ' (2 threads)' : 'off'}`,
+      ` (budget ${o.budgetS || 'none'} s per cell); wasm threads ${o.threads.join(', ')}; torch ${o.torch ? o.torchVariants.join(', ') : 'off'}; ONNX Runtime ${o.ort.join(', ') || 'off'}` +
+      ` (peers on ${o.threads[o.threads.length - 1]} threads)${o.before ? `; before = ${o.before}` : ''}`,
   );
   for (const model of o.models) await benchModel(model, o, report);
   report.machine.loadAverageEnd = loadavg();

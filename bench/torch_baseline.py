@@ -18,6 +18,13 @@ Modes:
       {"cmd": "run", "batch": 8, "variant": "folded"} -> {"ms": wall ms, "cpu_ms": process cpu ms}
       {"cmd": "layers", "batch": 1, "variant": "folded", "runs": 3} -> {"layers": {key: ms}}
       {"cmd": "stats"} -> {"peak_rss_mb": ..., "threads": ...}
+  torch_baseline.py --model deep128 --export-onnx out.onnx --batch 8   the folded net as ONNX
+      (opset 17, this batch size: static shapes, which torch's exporter needs for batch_norm here;
+      shapes and truncation in out.onnx.json, the inputs in out.onnx.z.f32 and .class_vector.f32,
+      torch's image for them in out.onnx.image.f32) for the ONNX Runtime peers
+      (bench/ort_runner.ts), which check that they give the same image
+The ready line and stats carry "blas": the BLAS library the process mapped after a matrix product
+(torch's `linear`/`bmm` go through libblas.so.3, whatever the alternatives system points it at).
 Weights are drawn as bench/random_model.ts draws them (uniform, fan-in scaled), so activations stay
 in range (no denormals); spectral-norm vectors are chosen so sigma is 1 in the unfolded variant of
 BigGAN-deep.
@@ -354,6 +361,44 @@ class Bench:
         return {'layers': {k: v / runs for k, v in self.timer.acc.items()}, 'total_ms': total / runs}
 
 
+def blas_in_use():
+    """The BLAS torch runs on: the shared objects mapped after a product, and whether it is netlib's
+    reference BLAS (Debian's libblas3, ~10x slower than OpenBLAS on the attention products)."""
+    a = torch.rand(64, 64)
+    torch.mm(a, a)
+    libs = set()
+    with open('/proc/self/maps') as f:
+        for line in f:
+            path = line.split()[-1] if len(line.split()) >= 6 else ''
+            name = os.path.basename(path)
+            if 'blas' in name or 'mkl' in name or 'blis' in name:
+                libs.add(os.path.realpath(path))
+    real = [l for l in libs if any(k in l for k in ('openblas', 'mkl', 'blis'))]
+    return {'libs': sorted(libs), 'reference': not real}
+
+
+def export_onnx(bench, path, batch):
+    """The folded net as ONNX: the same weights and arithmetic the torch side times."""
+    net = bench.net('folded')
+    z, cls, trunc = net.inputs(batch)
+
+    class Wrapped(torch.nn.Module):
+        def forward(self, z, class_vector):
+            return net.forward(z, class_vector, trunc)
+
+    torch.onnx.export(Wrapped(), (z, cls), path, opset_version=17, input_names=['z', 'class_vector'],
+                      output_names=['image'])
+    with torch.no_grad():
+        net.forward(z, cls, trunc).numpy().astype('<f4').tofile(path + '.image.f32')  # what ONNX Runtime must give
+    z.numpy().astype('<f4').tofile(path + '.z.f32')
+    cls.numpy().astype('<f4').tofile(path + '.class_vector.f32')
+    meta = {'batch': batch, 'inputs': {'z': list(z.shape), 'class_vector': list(cls.shape)}, 'truncation': trunc, 'model': bench.model_name,
+            'torch': torch.__version__, 'opset': 17}
+    with open(path + '.json', 'w') as f:
+        json.dump(meta, f)
+    return meta
+
+
 def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -367,11 +412,16 @@ def main():
     ap.add_argument('--runs', type=int, default=5)
     ap.add_argument('--warmup', type=int, default=1)
     ap.add_argument('--variant', default='folded', choices=['folded', 'rgb3', 'unfolded'])
+    ap.add_argument('--export-onnx', metavar='PATH')
+    ap.add_argument('--batch', type=int, default=1, help='batch size of the exported graph')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.set_grad_enabled(False)
     bench = Bench(args.model)
-    info = {'torch': torch.__version__, 'threads': torch.get_num_threads(), 'model': args.model}
+    if args.export_onnx:
+        print(json.dumps(export_onnx(bench, args.export_onnx, args.batch)))
+        return
+    info = {'torch': torch.__version__, 'threads': torch.get_num_threads(), 'model': args.model, 'blas': blas_in_use()}
     if args.serve:
         bench.net(args.variant)
         print(json.dumps({'ready': True, **info, 'peak_rss_mb': peak_rss_mb()}), flush=True)

@@ -1,30 +1,26 @@
 /**
  * One benchmark model on the tfjs wasm backend, in its own process (so its peak RSS is its own),
  * driven by bench/run_bench.ts over stdin/stdout, one JSON request per line:
- *   {"cmd":"run","batch":8,"variant":"current"}   -> {"ms": wall, "cpuMs": process CPU}
+ *   {"cmd":"run","batch":8}                -> {"ms": wall, "cpuMs": process CPU}
  *   With --pool N the runner holds a WasmPool instead (see servePool).
- *   {"cmd":"layers","batch":1,"variant":"current","runs":2} -> tf.profile breakdown
- *   {"cmd":"check","batch":2}                     -> max |current - legacy| on one batch
- *   {"cmd":"stats"}                               -> peak RSS, wasm heap, thread count
+ *   {"cmd":"layers","batch":1,"runs":2}    -> tf.profile breakdown
+ *   {"cmd":"stats"}                        -> peak RSS, wasm heap, thread count
  * Replies are single lines starting with "@@ " (tfjs may print its own lines on stdout).
+ * The generator is src/core/nets as it is in this checkout, or with --src DIR another revision's
+ * src/ (written by bench/old_nets.sh), loaded by that revision's own loader: before/after runs.
  *
- * Variants share one set of weights: "current" is src/core/nets as it is, "legacy" the generators
- * as committed before this work (bench/legacy_nets), so a change is measured side by side in one
- * process.
- *
- *   npx tsx bench/wasm_runner.ts --model deep128 --threads 2 [--pool 2]
+ *   npx tsx bench/wasm_runner.ts --model deep128 --threads 2 [--pool 2] [--src .bench-old/<sha>/src]
  */
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Generator } from '../src/core/nets/generator';
-import type { WeightStore } from '../src/core/nets/weight_store';
-import type { StatTable } from '../src/core/nets/biggan_deep_generator';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { startWasmBackend } from '../src/cli/wasm_threads';
-import { BigGanDeepGenerator as LegacyDeep } from './legacy_nets/biggan_deep_generator';
-import { BigGanGenerator as LegacyBigGan } from './legacy_nets/biggan_generator';
 import { WasmPool } from './wasm_pool';
 import { readModelJson } from '../src/cli/model_files';
-import { benchInputs, benchModel, benchRawInputs, ensureModelDir, loadRandomModel } from './models';
+import { benchInputs, benchModel, benchRawInputs, ensureModelDir, loadRandomModel, type BenchModel } from './models';
+import type { LoadedModel } from '../src/core/model/load_generator';
 import { profileLayers } from './profile_layers';
 
 function arg(name: string, fallback: string): string {
@@ -37,8 +33,15 @@ function reply(obj: unknown): void {
 }
 
 function wasmHeapMb(): number {
-  const b = tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } };
-  return (b.wasm?.HEAPU8?.length ?? 0) / 2 ** 20;
+  // `wasm` is the backend's public Emscripten module; HEAPU8 is typed by @types/emscripten, not installed here.
+  const module = (tf.backend() as BackendWasm).wasm as unknown as { HEAPU8: Uint8Array };
+  return module.HEAPU8.length / 2 ** 20;
+}
+
+/** The random model loaded by another revision's src/cli/model_files.ts (its generator code with it). */
+async function loadWith(src: string, m: BenchModel): Promise<LoadedModel> {
+  const files = (await import(pathToFileURL(resolve(src, 'cli/model_files.ts')).href)) as typeof import('../src/cli/model_files');
+  return files.loadModelFromPath(await ensureModelDir(m));
 }
 
 async function main(): Promise<void> {
@@ -47,33 +50,22 @@ async function main(): Promise<void> {
   if (poolSize > 0) return servePool(m.id, poolSize);
   const threads = await startWasmBackend(Number(arg('threads', '1')));
   const t0 = performance.now();
-  const loaded = await loadRandomModel(m);
-  const current = loaded.generator;
-  // The legacy generator reads the same weight tensors (fields are private only to TypeScript).
-  const inner = current as unknown as { weights: WeightStore; statTables?: ReadonlyMap<string, StatTable> };
-  const a = current.architecture;
-  const legacy: Generator =
-    a.family === 'biggan-deep' ? new LegacyDeep(a, inner.weights, inner.statTables!) : new LegacyBigGan(a, inner.weights);
-  const variants: Record<string, Generator> = { current, legacy };
+  const src = arg('src', '');
+  const loaded = src ? await loadWith(src, m) : await loadRandomModel(m);
+  const g = loaded.generator;
   const inputsFor = new Map<number, ReturnType<typeof benchInputs>>();
   const inputs = (batch: number) => {
     if (!inputsFor.has(batch)) inputsFor.set(batch, benchInputs(loaded, batch));
     return inputsFor.get(batch)!;
-  };
-  const gen = (variant: string) => {
-    const g = variants[variant ?? 'current'];
-    if (!g) throw new Error(`unknown variant ${variant}`);
-    return g;
   };
   reply({ ready: true, model: m.id, threads, loadMs: performance.now() - t0, peakRssMb: process.resourceUsage().maxRSS / 1024 });
 
   const rl = createInterface({ input: process.stdin });
   for await (const line of rl) {
     if (!line.trim()) continue;
-    const req = JSON.parse(line) as { cmd: string; batch?: number; variant?: string; runs?: number };
+    const req = JSON.parse(line) as { cmd: string; batch?: number; runs?: number };
     try {
       if (req.cmd === 'run') {
-        const g = gen(req.variant ?? 'current');
         const inp = inputs(req.batch ?? 1);
         const c0 = process.cpuUsage();
         const w0 = performance.now();
@@ -84,16 +76,8 @@ async function main(): Promise<void> {
         out.dispose();
         reply({ ms, cpuMs: (c.user + c.system) / 1000 });
       } else if (req.cmd === 'layers') {
-        const g = gen(req.variant ?? 'current');
         const inp = inputs(req.batch ?? 1);
         reply(await profileLayers(() => g.generate(inp), req.runs ?? 2));
-      } else if (req.cmd === 'check') {
-        const inp = inputs(req.batch ?? 2);
-        const x = current.generate(inp);
-        const y = legacy.generate(inp);
-        const d = tf.tidy(() => tf.max(tf.abs(tf.sub(x, y))));
-        reply({ maxAbsDiff: (await d.data())[0] });
-        tf.dispose([x, y, d]);
       } else if (req.cmd === 'stats') {
         reply({ peakRssMb: process.resourceUsage().maxRSS / 1024, wasmHeapMb: wasmHeapMb(), threads, tensors: tf.memory().numTensors });
       } else if (req.cmd === 'quit') {
