@@ -11,10 +11,15 @@ export default defineConfig({
   plugins: [react()],
   server: { headers: isolationHeaders, host: '127.0.0.1' },
   preview: { headers: isolationHeaders, host: '127.0.0.1' },
-  worker: { format: 'es' },
-  // tfjs-backend-wasm starts its pthreads from `factory.toString()`: minified, that source names
-  // variables of the bundle it was cut from, and every thread dies with "e is not defined".
-  build: { minify: false, chunkSizeWarningLimit: 8000 },
+  worker: {
+    format: 'es',
+    // tfjs-backend-wasm starts its pthreads from `factory.toString()`. The compressor rewrites
+    // `typeof _scriptDir !== "undefined" && _scriptDir` in that factory into a reference to a
+    // variable outside it, so every thread died with "e is not defined". Renaming alone keeps the
+    // factory self-contained.
+    rolldownOptions: { output: { minify: { compress: false, mangle: true } } },
+  },
+  build: { chunkSizeWarningLimit: 2500 },
   // Pre-bundled (not excluded): the WASM backend's Emscripten glue is CommonJS and needs interop.
   // Listed up front so the first visit does not reload when the worker's imports are discovered.
   optimizeDeps: {

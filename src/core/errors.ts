@@ -1,14 +1,10 @@
 /**
  * One error class per failure. Each message says what is wrong and what to do about it; the
- * `name` survives the worker boundary so the UI can rebuild the same class (see worker/protocol).
+ * `name` survives the worker boundary so the UI can rebuild the same class (see worker/errors).
  */
 
-export class BigGanError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+/** Our errors; each registered class is named after its registry key (nameErrorClasses). */
+export class BigGanError extends Error {}
 
 /** The bytes are not a checkpoint we can read (empty, truncated, not a torch/safetensors file). */
 export class CheckpointFormatError extends BigGanError {}
@@ -41,3 +37,18 @@ export const ERROR_CLASSES = {
   SettingsError,
   CancelledError,
 } as const;
+
+export type ErrorClass = new (message: string) => Error;
+
+/**
+ * Names each class after its key in `registry`. The name must cross the worker boundary, and a
+ * minified build renames classes (a CancelledError arrived named "of"), so `new.target.name` will
+ * not do.
+ */
+export function nameErrorClasses(registry: Record<string, ErrorClass>): void {
+  for (const [name, Cls] of Object.entries(registry)) {
+    Object.defineProperty(Cls.prototype, 'name', { value: name, writable: true, configurable: true });
+  }
+}
+
+nameErrorClasses(ERROR_CLASSES);

@@ -13,6 +13,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { type BackendChoice, type BackendName, type BackendProbe } from './protocol';
+import { setWasmBackend } from './wasm_thread_pool';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -96,7 +97,7 @@ export function candidateOrder(choice: BackendChoice, probes: BackendProbe[]): B
 export async function trySetBackend(name: BackendName): Promise<boolean> {
   try {
     if (tf.getBackend() === name) return true;
-    const ok = await tf.setBackend(name);
+    const ok = name === 'wasm' ? await setWasmBackend() : await tf.setBackend(name);
     if (!ok) return false;
     await tf.ready();
     return tf.getBackend() === name;

@@ -2,7 +2,7 @@
  * Failures of the worker's own (network, backend, memory), beside core's, and the rebuilding of an
  * error that crossed the worker boundary as {name, message} into the same class.
  */
-import { BigGanError, ERROR_CLASSES } from '../core/errors';
+import { BigGanError, ERROR_CLASSES, nameErrorClasses, type ErrorClass } from '../core/errors';
 import type { SerializedError } from './protocol';
 
 /** The network failed: offline, DNS, refused, or blocked by CORS (the browser cannot tell which). */
@@ -32,7 +32,10 @@ const WORKER_ERROR_CLASSES = {
   WorkerCrashError,
 } as const;
 
-const ALL: Record<string, new (message: string) => Error> = { ...ERROR_CLASSES, ...WORKER_ERROR_CLASSES };
+nameErrorClasses(WORKER_ERROR_CLASSES);
+
+/** Every class that crosses the worker boundary, by the name it crosses under. */
+export const ALL_ERROR_CLASSES: Readonly<Record<string, ErrorClass>> = { ...ERROR_CLASSES, ...WORKER_ERROR_CLASSES };
 
 export function serializeError(e: unknown): SerializedError {
   const err = classify(e);
@@ -41,8 +44,7 @@ export function serializeError(e: unknown): SerializedError {
 
 /** Rebuilds the class an error had in the worker; unknown names become a plain Error with that name. */
 export function rebuildError(s: SerializedError): Error {
-  const Cls = ALL[s.name];
-  if (Cls) return new Cls(s.message);
+  if (Object.hasOwn(ALL_ERROR_CLASSES, s.name)) return new ALL_ERROR_CLASSES[s.name](s.message);
   const e = new Error(s.message);
   e.name = s.name;
   return e;

@@ -15,6 +15,7 @@ import { BackendError, NoModelError, serializeError } from './errors';
 import { checkEndpoints, sliceInputs } from './inputs_slice';
 import { deleteCached, hasCached, listCached, loadCached, saveCached } from './model_cache';
 import { prepareFromFiles, prepareFromUrl, type PreparedModel, type PrepareContext } from './model_sources';
+import { wasmThreads } from './wasm_thread_pool';
 import type {
   BackendChoice, BackendProbe, BackendState, ModelInfo, ModelSource, ProgressOf, RequestOf, RequestType, Response,
   ResultOf, SampleImage,
@@ -110,7 +111,12 @@ export class Handler {
     for (const name of candidateOrder(choice, probes)) {
       if (!(await trySetBackend(name))) continue;
       if (wasWebGpu && name !== 'webgpu') this.deviceToken++;
-      this.backend = { name, reason: reason ?? describeChoice(choice, name, probes), probes };
+      this.backend = {
+        name,
+        reason: reason ?? describeChoice(choice, name, probes),
+        probes,
+        ...(name === 'wasm' ? { threads: wasmThreads() } : {}),
+      };
       this.watchDevice();
       if (this.current) await this.rebuildGenerator();
       return this.backend;

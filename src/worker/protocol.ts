@@ -29,6 +29,8 @@ export interface BackendState {
   /** Why this one: "fastest available", "you chose it", "WebGPU device lost", ... */
   reason: string;
   probes: BackendProbe[];
+  /** WASM only: the XNNPACK threads it computes with (1 where the page is not cross-origin isolated). */
+  threads?: number;
 }
 
 /** Where a model comes from. */

@@ -32,6 +32,12 @@ export function BackendPicker() {
         <span className="dot" data-state={busy ? 'busy' : backend ? 'ok' : 'off'} aria-hidden="true" />
         <span className="sr-only">In use: </span>
         <span data-testid="backend" className="backend-name">{backend?.name ?? (busy ? 'starting' : 'none')}</span>
+        {backend?.threads ? (
+          <span data-testid="backend-threads" className="backend-threads">
+            {' '}
+            ({backend.threads} {backend.threads === 1 ? 'thread' : 'threads'})
+          </span>
+        ) : null}
       </span>
     </div>
   );
