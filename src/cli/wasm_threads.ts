@@ -27,6 +27,7 @@ import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { installFastWasmSlice } from '../core/nets/wasm_slice';
 
 const TEXT = Symbol('blobText');
 const MAIN_SCRIPT_PREFIX = 'var WasmBackendModuleThreadedSimd';
@@ -64,6 +65,7 @@ function workerPreamble(mainPath: string): string {
  */
 export async function startWasmBackend(threads: number): Promise<number> {
   if (threads > 1) enableWasmThreads(threads);
+  installFastWasmSlice();
   const realCpus = os.cpus;
   // Read once, by a static initialiser in the module, as the cap on the pool size (see above).
   if (threads > 1) os.cpus = () => Array.from({ length: 2 * threads }, (_, i) => realCpus()[i % realCpus().length]);

@@ -12,6 +12,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { installFastWasmSlice } from '../core/nets/wasm_slice';
 import { type BackendChoice, type BackendName, type BackendProbe } from './protocol';
 import { setWasmBackend } from './wasm_thread_pool';
 
@@ -97,6 +98,7 @@ export function candidateOrder(choice: BackendChoice, probes: BackendProbe[]): B
 export async function trySetBackend(name: BackendName): Promise<boolean> {
   try {
     if (tf.getBackend() === name) return true;
+    if (name === 'wasm') installFastWasmSlice();
     const ok = name === 'wasm' ? await setWasmBackend() : await tf.setBackend(name);
     if (!ok) return false;
     await tf.ready();

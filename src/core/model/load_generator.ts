@@ -3,15 +3,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ModelFormatError } from '../errors';
 import { BigGanDeepGenerator, type StatTable } from '../nets/biggan_deep_generator';
 import { BigGanGenerator } from '../nets/biggan_generator';
-import type { Generator } from '../nets/generator';
+import type { Generator, GeneratorOptions } from '../nets/generator';
 import { WeightStore } from '../nets/weight_store';
 import { readTopology, type ModelTopology } from './model_format';
 
 export interface LoadedModel {
   generator: Generator;
   topology: ModelTopology;
-  /** The generator's weights by name (read by semantic directions); freed with the generator. */
-  weights: WeightStore;
 }
 
 function decode(artifacts: tf.io.ModelArtifacts): tf.NamedTensorMap {
@@ -56,7 +54,7 @@ async function takeStatTables(tensors: tf.NamedTensorMap): Promise<Map<string, S
   return tables;
 }
 
-export async function loadGenerator(artifacts: tf.io.ModelArtifacts): Promise<LoadedModel> {
+export async function loadGenerator(artifacts: tf.io.ModelArtifacts, options: GeneratorOptions = {}): Promise<LoadedModel> {
   const topology = readTopology(artifacts.modelTopology);
   const tensors = decode(artifacts);
   const arch = topology.architecture;
@@ -64,9 +62,9 @@ export async function loadGenerator(artifacts: tf.io.ModelArtifacts): Promise<Lo
   try {
     const generator =
       arch.family === 'biggan-deep'
-        ? new BigGanDeepGenerator(arch, store, await takeStatTables(tensors))
-        : new BigGanGenerator(arch, store);
-    return { generator, topology, weights: store };
+        ? new BigGanDeepGenerator(arch, store, await takeStatTables(tensors), options)
+        : new BigGanGenerator(arch, store, options);
+    return { generator, topology };
   } catch (e) {
     store.dispose();
     throw e;

@@ -1,26 +1,103 @@
 /**
- * Large batches in pieces. A batch runs through the network at once only while its biggest
- * activation stays under ACTIVATION_BUDGET floats; beyond that it is cut into sub-batches run one
- * after the other. On the wasm backend the heap is one 32-bit address space that never shrinks:
- * biggan-deep-512 at batch 8 needs 1 GB per full-resolution tensor and crashed the backend
- * ("memory access out of bounds" past ~3 GB of heap); per image it stays near 1.2 GB.
+ * Large batches in pieces. A batch runs through the network at once only while its largest
+ * activation fits the backend's limit on one tensor; beyond that it is cut into sub-batches run
+ * one after the other.
+ * - wasm: the heap is one 32-bit address space that never shrinks: biggan-deep-512 at batch 8
+ *   needs 1 GB per full-resolution tensor and crashed the backend ("memory access out of bounds"
+ *   past ~3 GB of heap); per image it stays near 1.2 GB. 128 MiB per activation keeps it there.
+ * - webgpu: every tensor is one storage buffer, so none may exceed the device's
+ *   maxStorageBufferBindingSize or maxBufferSize (128 and 256 MiB where a device grants only the
+ *   defaults). biggan-deep-512's widest activation is 128 MiB per image: batch 1 fits exactly.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Architecture } from '../config/architecture';
+import { SettingsError } from '../errors';
 import type { GeneratorInputs } from './generator';
 
-/** 32 M floats = 128 MB: the largest single activation a sub-batch may have. */
-export const ACTIVATION_BUDGET = 32 * 2 ** 20;
+/** 128 MiB: the wasm heap's budget per activation, and WebGPU's default binding limit. */
+export const DEFAULT_ACTIVATION_LIMIT = 128 * 2 ** 20;
 
-/** Floats in the largest activation of one image (final resolution, widest tensor there). */
-export function largestActivation(a: Architecture): number {
-  // BigGAN-deep ends with ch channels at full resolution; BigGAN upsamples its 2ch-wide input
-  // there for the skip's 1x1 conv.
-  return a.resolution * a.resolution * a.channelWidth * (a.family === 'biggan-deep' ? 1 : 2);
+const BYTES_PER_FLOAT = 4;
+
+interface WebGpuLimitsLike {
+  device?: { limits?: { maxStorageBufferBindingSize?: number; maxBufferSize?: number } };
 }
 
-export function maxSubBatch(a: Architecture): number {
-  return Math.max(1, Math.floor(ACTIVATION_BUDGET / largestActivation(a)));
+/** Bytes one activation may take; `hard` when exceeding them fails (a GPU buffer limit). */
+export interface ActivationLimit {
+  bytes: number;
+  hard: boolean;
+}
+
+/** The limit on `backend`: a WebGPU device's own buffer limits, else the wasm heap's budget. */
+export function activationLimit(backend: tf.KernelBackend = tf.backend()): ActivationLimit {
+  const limits = (backend as unknown as WebGpuLimitsLike).device?.limits;
+  if (!limits?.maxStorageBufferBindingSize || !limits.maxBufferSize) return { bytes: DEFAULT_ACTIVATION_LIMIT, hard: false };
+  return { bytes: Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize), hard: true };
+}
+
+/** Self-attention's widest tensor at side s: the [s^2, s^2/4] attention map. */
+const attentionMap = (side: number) => (side * side * side * side) / 4;
+
+/**
+ * Floats in the widest tensor one image makes on its way through the network, walked from the
+ * architecture: every block's input, its upsampled intermediates and its output, the attention map,
+ * and the final feature map before the rgb conv.
+ */
+export function largestActivation(a: Architecture): number {
+  let widest = 0;
+  const see = (side: number, channels: number) => {
+    widest = Math.max(widest, side * side * channels);
+  };
+  if (a.family === 'biggan-deep') {
+    let side = 4;
+    see(side, 16 * a.channelWidth);
+    for (let m = 0, layer = 0; m < a.layers.length + 1; m++) {
+      if (m === a.attentionPosition) {
+        widest = Math.max(widest, attentionMap(side));
+        continue;
+      }
+      const l = a.layers[layer++];
+      // The bottleneck is a quarter of the input width; upsampling happens inside it and on the
+      // skip (sliced to the output width first).
+      const outSide = l.upsample ? 2 * side : side;
+      see(side, l.inChannels);
+      see(outSide, Math.max(l.inChannels / 4, l.outChannels));
+      side = outSide;
+    }
+    return widest;
+  }
+  // Both hierarchical layouts: each block upsamples its input, then two 3x3 convs and a 1x1 skip.
+  let side = a.family === 'biggan' ? a.bottomWidth : 4;
+  see(side, a.blocks[0].inChannels);
+  for (const b of a.blocks) {
+    // Unless phase-split, the first conv reads the upsampled input at its full width.
+    see(2 * side, Math.max(b.inChannels, b.outChannels));
+    side *= 2;
+    if (b.attention) widest = Math.max(widest, attentionMap(side));
+  }
+  return widest;
+}
+
+/**
+ * The most images one sub-batch may hold under `limit` (at least 1). Throws a SettingsError when
+ * one image already exceeds a hard limit: no split of the batch helps then.
+ */
+export function maxSubBatch(a: Architecture, limit: ActivationLimit): number {
+  const perImage = largestActivation(a) * BYTES_PER_FLOAT;
+  if (perImage > limit.bytes && limit.hard) {
+    const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+    throw new SettingsError(
+      `This ${a.resolution} px model needs ${mib(perImage)} for one image's largest activation, but the GPU ` +
+        `allows ${mib(limit.bytes)} per buffer. Use a GPU with higher limits, or the wasm backend.`,
+    );
+  }
+  return Math.max(1, Math.floor(limit.bytes / perImage));
+}
+
+/** Sub-batch size for `a`: under maxActivationBytes if given (a hard limit), else the backend's. */
+export function subBatchSize(a: Architecture, maxActivationBytes?: number): number {
+  return maxSubBatch(a, maxActivationBytes === undefined ? activationLimit() : { bytes: maxActivationBytes, hard: true });
 }
 
 /**

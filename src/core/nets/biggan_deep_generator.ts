@@ -9,11 +9,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BigGanDeepArchitecture, DeepLayer } from '../config/architecture';
 import { SettingsError } from '../errors';
 import { blendStatRows, selectStats } from './bn_stats';
-import type { Generator, GeneratorInputs } from './generator';
+import type { Generator, GeneratorInputs, GeneratorOptions } from './generator';
 import { conv, disposeAfter, inverseStd, linear, normalizeRelu, upsample2x, upsampleConv } from './layer_ops';
 import { selfAttention } from './self_attention';
-import { useFastWasmSlice } from './wasm_slice';
-import { inSubBatches, maxSubBatch } from './batch_chunks';
+import { inSubBatches, subBatchSize } from './batch_chunks';
 import type { WeightStore } from './weight_store';
 
 /** A BN layer's statistic tables, [nStats, C] each, kept on the CPU to blend rows exactly. */
@@ -37,6 +36,7 @@ export class BigGanDeepGenerator implements Generator {
     readonly architecture: BigGanDeepArchitecture,
     private readonly weights: WeightStore,
     private readonly statTables: ReadonlyMap<string, StatTable>,
+    private readonly options: GeneratorOptions = {},
   ) {}
 
   generate(inputs: GeneratorInputs): tf.Tensor4D {
@@ -44,9 +44,9 @@ export class BigGanDeepGenerator implements Generator {
     if (!(truncation > 0 && truncation <= 1)) {
       throw new SettingsError(`Truncation must be in (0, 1] for BigGAN-deep; got ${truncation}.`);
     }
+    const size = subBatchSize(this.architecture, this.options.maxActivationBytes);
     const stats = this.statsFor(truncation);
-    useFastWasmSlice();
-    return inSubBatches(inputs, maxSubBatch(this.architecture), (part) => this.forward(part, stats));
+    return inSubBatches(inputs, size, (part) => this.forward(part, stats));
   }
 
   private forward({ z, classVector, slotZ = [] }: GeneratorInputs, stats: Map<string, FixedStats>): tf.Tensor4D {
@@ -98,7 +98,7 @@ export class BigGanDeepGenerator implements Generator {
     // Each temporary is disposed once used, so the block holds few full-size tensors at a time.
     let h = disposeAfter((t) => conv(t, w, `${p}.conv_0`), bnRelu(x, 0));
     h = disposeAfter((t) => bnRelu(t, 1), h);
-    h = disposeAfter((t) => (l.upsample ? upsampleConv(t, w, `${p}.conv_1`) : conv(t, w, `${p}.conv_1`)), h);
+    h = disposeAfter((t) => (l.upsample ? upsampleConv(t, w, `${p}.conv_1`, this.options.phaseConvMinChannels) : conv(t, w, `${p}.conv_1`)), h);
     h = disposeAfter((t) => conv(t, w, `${p}.conv_2`), disposeAfter((t) => bnRelu(t, 2), h));
     h = disposeAfter((t) => conv(t, w, `${p}.conv_3`), disposeAfter((t) => bnRelu(t, 3), h));
     let skip = l.inChannels === l.outChannels ? x : tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, l.outChannels]);

@@ -6,11 +6,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BigGanArchitecture } from '../config/architecture';
-import type { Generator, GeneratorInputs } from './generator';
+import type { Generator, GeneratorInputs, GeneratorOptions } from './generator';
 import { conv, disposeAfter, inverseStd, linear, normalizeRelu, upsample2x, upsampleConv } from './layer_ops';
 import { selfAttention } from './self_attention';
-import { useFastWasmSlice } from './wasm_slice';
-import { inSubBatches, maxSubBatch } from './batch_chunks';
+import { inSubBatches, subBatchSize } from './batch_chunks';
 import type { WeightStore } from './weight_store';
 
 interface FixedStats {
@@ -25,6 +24,7 @@ export class BigGanGenerator implements Generator {
   constructor(
     readonly architecture: BigGanArchitecture,
     private readonly weights: WeightStore,
+    private readonly options: GeneratorOptions = {},
   ) {
     const prefixes = [
       ...architecture.blocks.flatMap((_, i) => [`blocks.${i}.0.bn1`, `blocks.${i}.0.bn2`]),
@@ -39,8 +39,7 @@ export class BigGanGenerator implements Generator {
   }
 
   generate(inputs: GeneratorInputs): tf.Tensor4D {
-    useFastWasmSlice();
-    return inSubBatches(inputs, maxSubBatch(this.architecture), (part) => this.forward(part));
+    return inSubBatches(inputs, subBatchSize(this.architecture, this.options.maxActivationBytes), (part) => this.forward(part));
   }
 
   private forward({ z, classVector, slotZ = [] }: GeneratorInputs): tf.Tensor4D {
@@ -81,7 +80,7 @@ export class BigGanGenerator implements Generator {
       return normalizeRelu(t, s.mean, s.invStd, gain, linear(cond, w, `${p}.${bn}.bias`));
     };
     // Each temporary is disposed once used, so the block holds few full-size tensors at a time.
-    let h = disposeAfter((t) => upsampleConv(t, w, `${p}.conv1`), ccbnRelu(x, 'bn1'));
+    let h = disposeAfter((t) => upsampleConv(t, w, `${p}.conv1`, this.options.phaseConvMinChannels), ccbnRelu(x, 'bn1'));
     h = disposeAfter((t) => conv(t, w, `${p}.conv2`), disposeAfter((t) => ccbnRelu(t, 'bn2'), h));
     // The skip's 1x1 conv commutes with nearest upsampling: run it at the input's resolution
     // (a quarter of the multiply-adds, same arithmetic per output value).

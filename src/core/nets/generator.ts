@@ -7,7 +7,7 @@ export interface GeneratorInputs {
   z: tf.Tensor2D;
   /** [N, numClasses]: class weights (one-hot, or a blend). */
   classVector: tf.Tensor2D;
-  /** BigGAN-deep selects batch-norm statistics with it; BigGAN ignores it. In (0, 1]. */
+  /** BigGAN-deep and the TF Hub release select batch-norm statistics with it; BigGAN-PyTorch ignores it. In (0, 1]. */
   truncation: number;
   /**
    * Per-slot latents replacing the part of z that slot would read (see latentSlots()):
@@ -15,6 +15,20 @@ export interface GeneratorInputs {
    * Missing or undefined entries use z.
    */
   slotZ?: (tf.Tensor2D | undefined)[];
+}
+
+/**
+ * Thresholds of the generators' fast paths. Defaults suit the released models; tests set them to
+ * force a path on the narrow fixture models.
+ */
+export interface GeneratorOptions {
+  /**
+   * Bytes the largest activation of one sub-batch may take. Default: what the active backend
+   * allows in one tensor (activationLimit in batch_chunks.ts).
+   */
+  maxActivationBytes?: number;
+  /** Upsampling 3x3 convs with at least this many input and output channels run as four 2x2 phase convs. */
+  phaseConvMinChannels?: number;
 }
 
 export interface Generator {

@@ -27,10 +27,15 @@ export function conv(x: tf.Tensor4D, w: WeightStore, prefix: string, bias = true
  * Measured on wasm (1 thread): 1.3-1.7x faster with 256-512 channels, but slower with 64-128,
  * where XNNPACK's 2x2 kernels and the interleave cost more than they save; hence the threshold.
  */
-export function upsampleConv(x: tf.Tensor4D, w: WeightStore, prefix: string): tf.Tensor4D {
+export function upsampleConv(
+  x: tf.Tensor4D,
+  w: WeightStore,
+  prefix: string,
+  minChannels = PHASE_CONV_MIN_CHANNELS,
+): tf.Tensor4D {
   const filter = w.get<tf.Tensor4D>(`${prefix}.weight`);
   const [kh, kw, cin, cout] = filter.shape;
-  if (kh !== 3 || kw !== 3 || Math.min(cin, cout) < phaseConv.minChannels) return conv(upsample2x(x), w, prefix);
+  if (kh !== 3 || kw !== 3 || Math.min(cin, cout) < minChannels) return conv(upsample2x(x), w, prefix);
   const kernels = w.derived<tf.Tensor4D>(`${prefix}.weight#phases`, () => phaseKernels(filter));
   const bias = w.get(`${prefix}.bias`);
   const phases = PHASES.map(([a, b], i) =>
@@ -56,10 +61,10 @@ function interleavePhases(phases: tf.Tensor4D[]): tf.Tensor4D {
 }
 
 /**
- * Below minChannels input or output channels upsampleConv keeps the plain upsample + 3x3 conv.
- * Mutable so that checks can force either path (bench/check_batched.ts).
+ * Below this many input or output channels upsampleConv keeps the plain upsample + 3x3 conv
+ * (GeneratorOptions.phaseConvMinChannels overrides it).
  */
-export const phaseConv = { minChannels: 256 };
+export const PHASE_CONV_MIN_CHANNELS = 256;
 
 const PHASES = [
   [0, 0],

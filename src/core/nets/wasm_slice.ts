@@ -6,7 +6,8 @@
  * [8, 4096, 1024] attention map copies 128 MB, and fresh buffers page-fault on every call
  * (~0.45 s measured). This version reads the input through a view of the heap instead, so a slice
  * costs what it copies. Same results, bit for bit. The generators slice per sample (attention) and
- * per channel (BigGAN-deep's skip), so they install it before running on the wasm backend.
+ * per channel (BigGAN-deep's skip); whoever sets up the wasm backend installs it once
+ * (src/cli/tf_node.ts, src/worker/backends.ts).
  *
  * No import of the wasm package: the backend's own kernel is looked up in the registry and
  * replaced only if it is there; other backends are untouched.
@@ -18,15 +19,19 @@ interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
 
-let installed = false;
+/** The wasm backend's own Slice kernel while ours is installed. */
+let stock: tf.KernelConfig | null = null;
 
-/** Replaces the wasm backend's Slice kernel once it is registered. Cheap to call every time. */
-export function useFastWasmSlice(): void {
-  if (installed) return;
-  const stock = tf.getKernel('Slice', 'wasm');
-  if (!stock) return;
-  installed = true;
-  const stockFunc = stock.kernelFunc;
+/**
+ * Replaces the wasm backend's Slice kernel, once tfjs-backend-wasm has registered it (importing
+ * the package does). Returns whether the fast kernel is installed; repeated calls do nothing.
+ */
+export function installFastWasmSlice(): boolean {
+  if (stock) return true;
+  const registered = tf.getKernel('Slice', 'wasm');
+  if (!registered) return false;
+  stock = registered;
+  const stockFunc = registered.kernelFunc;
   const fastSlice: tf.KernelFunc = (args) => {
     const x = args.inputs.x as tf.TensorInfo;
     const backend = args.backend as unknown as Partial<WasmBackendLike>;
@@ -51,7 +56,16 @@ export function useFastWasmSlice(): void {
     return out;
   };
   tf.unregisterKernel('Slice', 'wasm');
-  tf.registerKernel({ ...stock, kernelFunc: fastSlice });
+  tf.registerKernel({ ...registered, kernelFunc: fastSlice });
+  return true;
+}
+
+/** Puts the stock kernel back (tests compare the two). */
+export function restoreStockWasmSlice(): void {
+  if (!stock) return;
+  tf.unregisterKernel('Slice', 'wasm');
+  tf.registerKernel(stock);
+  stock = null;
 }
 
 /** Copies the slice as runs along the last axis, walking the outer axes like an odometer. */
