@@ -10,6 +10,8 @@ import { readTopology, type ModelTopology } from './model_format';
 export interface LoadedModel {
   generator: Generator;
   topology: ModelTopology;
+  /** The generator's weights by name (read by semantic directions); freed with the generator. */
+  weights: WeightStore;
 }
 
 function decode(artifacts: tf.io.ModelArtifacts): tf.NamedTensorMap {
@@ -64,7 +66,7 @@ export async function loadGenerator(artifacts: tf.io.ModelArtifacts, options: Ge
       arch.family === 'biggan-deep'
         ? new BigGanDeepGenerator(arch, store, await takeStatTables(tensors), options)
         : new BigGanGenerator(arch, store, options);
-    return { generator, topology };
+    return { generator, topology, weights: store };
   } catch (e) {
     store.dispose();
     throw e;
