@@ -5,11 +5,13 @@ import { classesForModel } from '../../core/classes/model_classes';
 import { parseClassSpec } from '../../core/classes/class_search';
 import { SettingsError } from '../../core/errors';
 import { readSampleRecord } from '../../core/export/png_metadata';
-import { checkRecordFits, recordLatents, slotSettingsFromRecord, type RecordSource, type SampleRecord } from '../../core/export/sample_record';
+import { checkRecordFits, recordDrawnLatents, recordLatents, slotSettingsFromRecord, type RecordSource, type SampleRecord } from '../../core/export/sample_record';
+import { editsToRecord } from '../../core/edit/edit_record';
 import { writeNpy } from '../../core/io/npy';
 import { classVector } from '../../core/latent/class_vector';
 import { checkTruncation, DEFAULT_TRUNCATION_MODE, TRUNCATION_MODES, type TruncationMode } from '../../core/latent/truncation';
 import { generateFromInputs, inputsFromSettings, type RawInputs } from '../../core/sampling/sample';
+import { directionEdits } from '../direction_args';
 import { exactInputs } from '../exact_inputs';
 import { openModel, type ModelRef } from '../model_ref';
 import { toRgbImages, writeOutput, writePngs } from '../sample_output';
@@ -52,6 +54,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       'out-npy': { type: 'string' },
       from: { type: 'string' },
       backend: { type: 'string', default: 'wasm' },
+      direction: { type: 'string', multiple: true, default: [] },
     },
   });
   const mode = values['truncation-mode'] as TruncationMode;
@@ -63,15 +66,19 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   const model = await openModel(values.model, values.config, record);
   try {
     const arch = model.generator.architecture;
+    const edits = directionEdits(values.direction!, arch);
+    if (edits.length > 0 && values.z) throw new SettingsError('--direction edits seeded samples or --from; --z is used exactly as given.');
     let inputs: RawInputs;
     let source: RecordSource | undefined;
     if (record) {
       checkRecordFits(record, arch);
-      inputs = inputsFromRecord(model, record);
+      const withEdits = { ...record, edits: [...(record.edits ?? []), ...editsToRecord(edits)] };
+      inputs = inputsFromRecord(model, withEdits);
       source = {
         modelId: model.id, architecture: arch, contentHash: model.topology.contentHash, classes: record.classes,
         truncation: record.truncation, mode: record.mode, seed: record.seed, slots: slotSettingsFromRecord(record),
-        locked: record.slots.map((s) => Boolean(s?.locked)), z: inputs.z, slotZ: inputs.slotZ, backend,
+        locked: record.slots.map((s) => Boolean(s?.locked)), backend, ...recordDrawnLatents(record),
+        lineage: { edits: withEdits.edits, variation: record.variation, crossbreed: record.crossbreed },
       };
     } else if (values.z) {
       inputs = exactInputs(arch, values.z, values['class-vector'], truncation);
@@ -83,6 +90,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
         mode,
         seed: optionalNumber(values.seed, 'seed')!,
         batch: optionalNumber(values.batch, 'batch')!,
+        edits,
       };
       const full = inputsFromSettings(model.generator, settings);
       inputs = full;
@@ -90,6 +98,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
         modelId: model.id, architecture: arch, contentHash: model.topology.contentHash, classes: settings.classes,
         truncation: settings.truncation, mode, seed: settings.seed, z: full.latents.z, slotZ: full.latents.slotZ, backend,
         className: (i) => classes[i]?.names[0] ?? `class ${i}`,
+        lineage: { edits: editsToRecord(edits) },
       };
     }
     const images = generateFromInputs(model.generator, inputs);

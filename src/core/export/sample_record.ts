@@ -101,14 +101,16 @@ export function serializeSampleRecord(record: SampleRecord): string {
 
 /** The exact latents a record stores, as the generator takes them (with its direction edits added). */
 export function recordLatents(record: SampleRecord): { z: Float32Array; slotZ?: (Float32Array | undefined)[] } {
-  const drawn = {
-    z: Float32Array.from(record.z),
-    slotZ: record.slotZ?.map((v) => (v ? Float32Array.from(v) : undefined)),
-  };
+  const drawn = recordDrawnLatents(record);
   if (!record.edits?.length) return drawn;
   const layout = recordLayout(record.model.family, record.z.length, record.slots.length);
   const edited = editedLatents(layout, { batch: 1, z: drawn.z, slotZ: drawn.slotZ ?? [] }, record.edits);
   return { z: edited.z, slotZ: edited.slotZ };
+}
+
+/** The latents a record stores before its edits, as a RecordSource takes them. */
+export function recordDrawnLatents(record: SampleRecord): { z: Float32Array; slotZ?: (Float32Array | undefined)[] } {
+  return { z: Float32Array.from(record.z), slotZ: record.slotZ?.map((v) => (v ? Float32Array.from(v) : undefined)) };
 }
 
 /** The slot settings a record restores (locked slots keep their seed; exact z is separate). */
