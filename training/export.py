@@ -8,12 +8,14 @@ Writes to --out:
                 (shared.weight, linear.*, blocks.{i}.0.*, blocks.1.1.* attention,
                 output_layer.{0,2}.*). SN vectors u0/sv0 are converged for the EMA weights and
                 the BN stored_mean/stored_var are standing statistics.
+                The three output channels are made one (see grey_output): Fashion-MNIST is grey.
   classes.json  class names (index order) + the generator config (BN_eps, SN_eps, ...).
   config.json   the generator config alone (same fields as the fixture's config.json).
   samples.png   class x seed sheet (rows = classes, 10 seeds), truncation 1.0 / 0.5 side by side.
 """
 import argparse
 import json
+import math
 import os
 import sys
 
@@ -38,6 +40,29 @@ def refresh_spectral_norm(G, n_iters=50):
             m.eval()
 
 
+@torch.no_grad()
+def grey_output(G):
+    """Makes the rgb conv's three output channels one grey channel: each becomes the mean of the three
+    (pre-tanh), which training left slightly apart (magenta/green speckles in the app).
+
+    Spectral norm divides the conv by sigma, so a weight with three equal rows r has effective weight
+    r / (sqrt(3) |r|): the mean m of the effective rows cannot be stored as it is. Its scale goes into
+    the preceding BN instead (gain and bias times s = sqrt(3) |m|, which ReLU passes through), and the
+    conv keeps m in all three rows, with u0 along them so that one power step finds sigma exactly.
+    """
+    bn, conv = G.output_layer[0], G.output_layer[2]
+    conv.eval()
+    w_eff = conv.sn_weight()
+    m = w_eff.mean(dim=0, keepdim=True)
+    s = math.sqrt(3) * m.norm()
+    bn.gain.mul_(s)
+    bn.bias.mul_(s)
+    conv.weight.copy_(m.expand_as(conv.weight))
+    conv.bias.fill_(conv.bias.mean())
+    conv.u0.fill_(1 / math.sqrt(3))
+    conv.sv0.fill_(s)
+
+
 def config_of(G, args=None):
     c = dict(G.config)
     c.update({
@@ -59,6 +84,7 @@ def export(run_dir, out_dir, standing_passes=16, standing_batch=100, seed=0):
     refresh_spectral_norm(G)
     standing_stats(G, n_passes=standing_passes, batch_size=standing_batch, seed=seed)
     G.eval()
+    grey_output(G)
     os.makedirs(out_dir, exist_ok=True)
     sd = {k: v.detach().float().contiguous().clone() for k, v in G.state_dict().items()}
     torch.save(sd, os.path.join(out_dir, 'G_ema.pth'))

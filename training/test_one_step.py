@@ -21,6 +21,23 @@ import train  # noqa: E402
 from model import Generator, standing_stats  # noqa: E402
 
 
+def check_grey_output(G):
+    """export.grey_output: three equal channels, each the mean of the three it had (before tanh)."""
+    from export import grey_output
+    seen = []
+    hook = G.output_layer.register_forward_hook(lambda m, i, o: seen.append(o.detach().clone()))
+    z, y = torch.randn(2, 120), torch.tensor([1, 5])
+    with torch.no_grad():
+        G.sample(z, y)
+        grey_output(G)
+        out = G.sample(z, y)
+    hook.remove()
+    before, after = seen
+    assert torch.equal(out[:, 0], out[:, 1]) and torch.equal(out[:, 1], out[:, 2]), 'channels differ'
+    err = (after - before.mean(dim=1, keepdim=True)).abs().max().item()
+    assert err < 1e-4 * max(1.0, before.abs().max().item()), err
+
+
 def main():
     t0 = time.time()
     torch.set_num_threads(1)
@@ -51,6 +68,7 @@ def main():
     for k in ('shared.weight', 'linear.u0', 'blocks.0.0.bn1.gain.weight', 'blocks.1.1.gamma',
               'output_layer.0.stored_mean', 'output_layer.2.sv0'):
         assert k in sd, k
+    check_grey_output(G2)
     print('one training step OK in %.1fs: %s' % (time.time() - t0,
                                                 ', '.join('%s %.3f' % kv for kv in stats.items())))
 

@@ -6,13 +6,17 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from './helpers/app_server';
 import { chromiumAvailable } from './helpers/browser';
-import { waitForSamples } from './helpers/page_tools';
+import { decodePng, download } from './helpers/files';
+import { pixels, waitForSamples } from './helpers/page_tools';
 import { launchPlain, PHONE, phoneContext } from './helpers/phone';
 
 describe.skipIf(!chromiumAvailable())('the page for a newcomer', () => {
   let app: AppServer;
   let browser: Browser;
   let phone: BrowserContext;
+  let desktop: BrowserContext;
+  /** The bundled model on a desktop, shared by the tests below in order. */
+  let page: Page;
   let errors: string[];
 
   const watch = (page: Page) => {
@@ -25,6 +29,7 @@ describe.skipIf(!chromiumAvailable())('the page for a newcomer', () => {
     errors = [];
     [app, browser] = await Promise.all([startAppServer(), launchPlain()]);
     phone = await phoneContext(browser, 'dark');
+    desktop = await browser.newContext({ viewport: { width: 1360, height: 900 }, colorScheme: 'light', acceptDownloads: true });
   });
 
   afterAll(async () => {
@@ -34,7 +39,7 @@ describe.skipIf(!chromiumAvailable())('the page for a newcomer', () => {
 
   it('shows the current sample above the fold on a phone, with the backend picker whole and 40 px targets', async () => {
     const page = watch(await phone.newPage());
-    await page.goto(`${app.origin}/?backend=wasm`);
+    await page.goto(`${app.origin}/`);
     await waitForSamples(page);
     const box = (await page.locator('[data-testid=sample-canvas]').first().boundingBox())!;
     expect(box.y).toBeGreaterThanOrEqual(0);
@@ -59,7 +64,7 @@ describe.skipIf(!chromiumAvailable())('the page for a newcomer', () => {
           const inLabel = e.tagName === 'INPUT' && ['checkbox', 'file', 'radio'].includes((e as HTMLInputElement).type);
           return !hidden && !inLabel && (r.height < 40 || r.width < 40);
         })
-        .map((e) => `${e.tagName.toLowerCase()} "${(e.getAttribute('aria-label') ?? e.textContent ?? '').trim().slice(0, 30)}" ${Math.round(e.getBoundingClientRect().width)}x${Math.round(e.getBoundingClientRect().height)}`);
+        .map((e) => `${e.tagName.toLowerCase()}[${e.getAttribute("type") ?? ""}] "${(e.getAttribute('aria-label') ?? e.textContent ?? '').trim().slice(0, 30)}" ${Math.round(e.getBoundingClientRect().width)}x${Math.round(e.getBoundingClientRect().height)}`);
       return {
         textFits: text <= inner,
         headerInside: parts.every((r) => r.right <= header.right + 0.5 && r.left >= header.left - 0.5),
@@ -72,6 +77,25 @@ describe.skipIf(!chromiumAvailable())('the page for a newcomer', () => {
     expect(layout.pageWidth).toBeLessThanOrEqual(PHONE.width);
     expect(layout.small).toEqual([]);
     await page.close();
+  });
+
+  it('draws the bundled Fashion-MNIST model in grey: R = G = B in every pixel', async () => {
+    page = watch(await desktop.newPage());
+    await page.goto(`${app.origin}/?backend=wasm&seed=3`);
+    await waitForSamples(page);
+    for (let i = 0; i < 4; i++) {
+      const px = await pixels(page, i);
+      let coloured = 0;
+      for (let p = 0; p < px.length; p += 4) if (px[p] !== px[p + 1] || px[p + 1] !== px[p + 2]) coloured++;
+      expect(coloured).toBe(0);
+      expect(new Set(px).size).toBeGreaterThan(20);
+    }
+  });
+
+  it('exports a 32 px model at 256 px by default', async () => {
+    expect(await page.inputValue('[data-testid=export-scale]')).toBe('8');
+    const png = decodePng((await download(page, '[data-testid=export-png]')).bytes);
+    expect([png.width, png.height]).toEqual([256, 256]);
   });
 
   it('logged no console errors', () => {

@@ -3,7 +3,7 @@ import { BlobWriter, configure, Uint8ArrayReader, ZipWriter } from '@zip.js/zip.
 import { classSlug, fileBase, modelSlug, type NameParts } from '../export/file_names';
 import { downloadBlob, pngBlob, pngBytes, sampleImage } from '../export/export_png';
 import { tileGrid, withCaption } from '../export/grid_png';
-import { upscale, type ExportScale, type ScaleFilter } from '../export/resize';
+import { legibleScale, upscale, type ExportScale, type ScaleFilter } from '../export/resize';
 import { recordForView } from '../export/view_record';
 import type { SampleView } from '../store/runtime_slice';
 import type { AppState } from '../store/store';
@@ -14,7 +14,12 @@ import { errorText, notify } from './worker_link';
 configure({ useWebWorkers: false });
 
 export function setExportScale(scale: ExportScale): void {
-  useStore.setState({ exportScale: scale });
+  useStore.setState({ exportScale: scale, exportScaleChosen: true });
+}
+
+/** A newly loaded model gets a legible default size, unless the user chose one. */
+export function followModelScale(resolution: number): void {
+  if (!useStore.getState().exportScaleChosen) useStore.setState({ exportScale: legibleScale(resolution) });
 }
 
 export function setExportFilter(filter: ScaleFilter): void {

@@ -6,8 +6,9 @@ import { useStore } from '../store/store';
 import { buildSearch, parseUrlState } from '../url_state';
 import { initBackend } from './backend_actions';
 import { loadHistory, rememberCurrent } from './history_actions';
+import { followModelScale } from './export_actions';
 import { detectVideo } from './interp_actions';
-import { DEFAULT_REF, loadRef, refreshCached } from './model_actions';
+import { openLinkModel, refreshCached } from './model_actions';
 import { renderInputsChanged, scheduleRender } from './render_actions';
 import { notify } from './worker_link';
 
@@ -22,9 +23,11 @@ export async function startApp(): Promise<void> {
 
   useStore.subscribe((s, prev) => {
     if (renderInputsChanged(s, prev)) scheduleRender();
+    if (s.modelInfo && s.modelInfo !== prev.modelInfo) followModelScale(s.modelInfo.architecture.resolution);
     const finished = prev.rendering && !s.rendering && !s.renderError;
     if (finished || (s.current !== prev.current && !s.rendering)) void rememberCurrent();
-    if (s.modelInfo && (renderInputsChanged(s, prev) || s.modelRef !== prev.modelRef || s.backendChoice !== prev.backendChoice || s.current !== prev.current)) {
+    // While a shared link's model failed to load, the address stays the link (see openLinkModel).
+    if (s.modelInfo && !s.linkFailure && (renderInputsChanged(s, prev) || s.modelRef !== prev.modelRef || s.backendChoice !== prev.backendChoice || s.current !== prev.current)) {
       const search = buildSearch(s, s.modelRef);
       if (search !== location.search) history.replaceState(null, '', search);
     }
@@ -35,9 +38,5 @@ export async function startApp(): Promise<void> {
   await initBackend(useStore.getState().backendChoice);
   void refreshCached();
   const pending = { classSpec: parsed.classSpec, slotOverrides: parsed.slotOverrides };
-  const ok = await loadRef(parsed.modelRef ?? DEFAULT_REF, pending);
-  if (!ok && parsed.modelRef) {
-    notify('warning', 'Loading the default model instead.');
-    await loadRef(DEFAULT_REF, { slotOverrides: parsed.slotOverrides });
-  }
+  await openLinkModel(parsed.modelRef, pending);
 }

@@ -1,9 +1,10 @@
 /** Under the grid: export the current sample, the grid or all samples; size and filter; restore from a PNG; pick ends for a walk. */
-import { exportCurrent, exportGrid, exportZip, setExportFilter, setExportScale, setGridCaption } from '../actions/export_actions';
+import { exportCurrent, exportGrid, exportZip, setExportFilter, setGridCaption } from '../actions/export_actions';
 import { pickCurrent } from '../actions/interp_actions';
 import { restoreFromFile } from '../actions/restore_actions';
-import type { ExportScale, ScaleFilter } from '../export/resize';
+import type { ScaleFilter } from '../export/resize';
 import { useStore } from '../store/store';
+import { ScaleSelect } from './ScaleSelect';
 
 export function ExportBar() {
   const samples = useStore((s) => s.samples);
@@ -35,14 +36,7 @@ export function ExportBar() {
         </button>
       </div>
       <div className="row wrap export-options">
-        <label className="check">
-          Size
-          <select data-testid="export-scale" value={scale} onChange={(e) => setExportScale(Number(e.target.value) as ExportScale)}>
-            <option value={1}>native</option>
-            <option value={2}>2x</option>
-            <option value={4}>4x</option>
-          </select>
-        </label>
+        <ScaleSelect testId="export-scale" />
         <label className="check">
           Filter
           <select data-testid="export-filter" value={filter} disabled={scale === 1} onChange={(e) => setExportFilter(e.target.value as ScaleFilter)}>

@@ -2,7 +2,15 @@
 import type { RgbImage } from '../../core/export/png';
 
 export type ScaleFilter = 'nearest' | 'smooth';
-export type ExportScale = 1 | 2 | 4;
+export type ExportScale = 1 | 2 | 4 | 8;
+export const EXPORT_SCALES: readonly ExportScale[] = [1, 2, 4, 8];
+
+/** Small models' samples are tiny: their default export is the smallest scale giving 256 px or more. */
+export const LEGIBLE_PX = 256;
+export function legibleScale(resolution: number): ExportScale {
+  if (resolution >= 128) return 1;
+  return EXPORT_SCALES.find((f) => resolution * f >= LEGIBLE_PX) ?? 8;
+}
 
 export function upscale(img: RgbImage, factor: number, filter: ScaleFilter): RgbImage {
   if (factor === 1) return img;

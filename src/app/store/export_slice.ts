@@ -33,6 +33,8 @@ export interface JobProgress {
 
 export interface ExportSlice {
   exportScale: ExportScale;
+  /** The user picked the size; until then it follows the model (legibleScale). */
+  exportScaleChosen: boolean;
   exportFilter: ScaleFilter;
   gridCaption: boolean;
   interpA: PickedSample | null;
@@ -56,6 +58,7 @@ export const DEFAULT_STEPS = 8;
 
 export const createExportSlice: StateCreator<AppState, [], [], ExportSlice> = () => ({
   exportScale: 1,
+  exportScaleChosen: false,
   exportFilter: 'nearest',
   gridCaption: false,
   interpA: null,
