@@ -94,9 +94,10 @@ describe('settings records in PNGs', () => {
     expect(() => parseSampleRecord(JSON.stringify({ ...good, classes: [{ index: 5000, weight: 1 }] }), model.generator.architecture)).toThrow(/class 5000 does not exist/);
     expect(tamper({ z: ['a'] })).toThrow(/z is not a list of numbers/);
     expect(tamper({ format: 'other' })).toThrow(/format/);
-    const huge = encodePng(img);
+    // Pixels are never decoded to read the record, so a PNG that declares huge pixels costs nothing.
+    const huge = encodePng(img, { [PNG_TEXT_KEY]: serializeSampleRecord(good) });
     new DataView(huge.buffer).setUint32(16, 100000);
-    expect(() => readSampleRecord(huge)).toThrow(/100000x2 pixels, larger than any image/);
+    expect(readSampleRecord(huge).seed).toBe(1);
   });
 });
 

@@ -1,4 +1,5 @@
 import { CheckpointFormatError } from '../errors';
+import { showUntrusted } from '../show_untrusted';
 import { TensorRef } from './torch_globals';
 
 /**
@@ -22,7 +23,7 @@ export function findStateDict(top: unknown): FoundStateDict {
       const nested = tensorEntries(top.get(key));
       if (nested.length > 0) return { path: key, entries: nested };
     }
-    const keys = [...top.keys()].slice(0, 20).map((k) => JSON.stringify(String(k)));
+    const keys = [...top.keys()].slice(0, 20).map((k) => showUntrusted(k, { maxChars: 60 }));
     throw new CheckpointFormatError(
       `The checkpoint holds a dict without tensors (keys: ${keys.join(', ') || 'none'}${top.size > 20 ? ', ...' : ''}) ` +
         `and none of ${NESTED_STATE_DICT_KEYS.map((k) => `"${k}"`).join(', ')} holds a dict of tensors. ` +
@@ -39,7 +40,16 @@ export function findStateDict(top: unknown): FoundStateDict {
 function tensorEntries(value: unknown): Array<[string, TensorRef]> {
   if (!(value instanceof Map)) return [];
   const out: Array<[string, TensorRef]> = [];
-  for (const [key, v] of value) if (v instanceof TensorRef) out.push([String(key), v]);
+  for (const [key, v] of value) {
+    if (!(v instanceof TensorRef)) continue;
+    if (typeof key !== 'string') {
+      throw new CheckpointFormatError(
+        `A tensor name in the state_dict is not a string but ${showUntrusted(key)}; torch.save writes every ` +
+          'state_dict key as a string. The file is corrupt or was crafted.',
+      );
+    }
+    out.push([key, v]);
+  }
   return out;
 }
 

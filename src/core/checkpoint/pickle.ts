@@ -1,4 +1,5 @@
 import { CheckpointFormatError } from '../errors';
+import { MAX_PICKLE_MEMO, MAX_PICKLE_NESTING, MAX_PICKLE_OPCODES, MAX_PICKLE_STACK } from '../limits';
 
 /**
  * A data-only unpickler. Python's pickle is a small stack machine whose GLOBAL + REDUCE opcodes
@@ -119,6 +120,9 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): UnpickleR
   const stack: unknown[] = [];
   const marks: number[] = [];
   const memo = new Map<number, unknown>();
+  // How deep each container nests, so a 10k-deep tuple fails here and never reaches a recursive walk.
+  const depths = new WeakMap<object, number>();
+  let opcodes = 0;
   let pos = 0;
   let opStart = 0;
   let opcode = -1;
@@ -201,15 +205,33 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): UnpickleR
     if (!memo.has(index)) fail(`memo entry ${index} was never stored`);
     return memo.get(index);
   };
+  const depthOf = (value: unknown): number =>
+    typeof value === 'object' && value !== null ? (depths.get(value) ?? 1) : 0;
+  /** Records that `container` now holds `items`, refusing nesting past the limit. */
+  const nest = <T extends object>(container: T, items: readonly unknown[]): T => {
+    let deepest = depths.get(container) ?? 1;
+    for (const item of items) deepest = Math.max(deepest, depthOf(item) + 1);
+    if (deepest > MAX_PICKLE_NESTING) {
+      fail(`containers are nested more than ${MAX_PICKLE_NESTING} deep; a state_dict needs a handful of levels`);
+    }
+    depths.set(container, deepest);
+    return container;
+  };
   const setItems = (target: unknown, items: unknown[]): void => {
     if (!(target instanceof Map)) fail('SETITEM(S) target is not a dict');
     if (items.length % 2 !== 0) fail('SETITEMS got an odd number of items');
-    const map = target as Map<unknown, unknown>;
+    const map = nest(target as Map<unknown, unknown>, items);
     for (let i = 0; i < items.length; i += 2) map.set(items[i], items[i + 1]);
   };
   const appendItems = (target: unknown, items: unknown[]): void => {
     if (!Array.isArray(target)) fail('APPEND(S) target is not a list');
-    (target as unknown[]).push(...items);
+    const list = nest(target as unknown[], items);
+    // One push per item: spreading 100k+ items as arguments overflows the call stack.
+    for (const item of items) list.push(item);
+  };
+  const memoPut = (index: number, value: unknown): void => {
+    if (memo.size >= MAX_PICKLE_MEMO && !memo.has(index)) fail(`the memo holds more than ${MAX_PICKLE_MEMO} entries`);
+    memo.set(index, value);
   };
   const pushGlobal = (module: string, name: string): void => {
     stack.push(options.resolveGlobal(module, name, base + opStart));
@@ -218,6 +240,8 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): UnpickleR
   for (;;) {
     opStart = pos;
     opcode = -1; // "no opcode yet" for the truncation message
+    if (++opcodes > MAX_PICKLE_OPCODES) fail(`it runs more than ${MAX_PICKLE_OPCODES} opcodes; a state_dict needs far fewer`);
+    if (stack.length > MAX_PICKLE_STACK) fail(`it holds more than ${MAX_PICKLE_STACK} values on its stack`);
     opcode = u8();
     switch (opcode) {
       case OP.PROTO: {
@@ -311,28 +335,36 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): UnpickleR
       case OP.EMPTY_SET:
         stack.push(new Set());
         break;
-      case OP.TUPLE:
-        stack.push(popToMark());
+      case OP.TUPLE: {
+        const items = popToMark();
+        stack.push(nest(items, items));
         break;
-      case OP.TUPLE1:
-        stack.push([pop()]);
+      }
+      case OP.TUPLE1: {
+        const items = [pop()];
+        stack.push(nest(items, items));
         break;
+      }
       case OP.TUPLE2: {
         const b = pop();
         const a = pop();
-        stack.push([a, b]);
+        const items = [a, b];
+        stack.push(nest(items, items));
         break;
       }
       case OP.TUPLE3: {
         const c = pop();
         const b = pop();
         const a = pop();
-        stack.push([a, b, c]);
+        const items = [a, b, c];
+        stack.push(nest(items, items));
         break;
       }
-      case OP.FROZENSET:
-        stack.push(new Set(popToMark()));
+      case OP.FROZENSET: {
+        const items = popToMark();
+        stack.push(nest(new Set(items), items));
         break;
+      }
       case OP.APPEND: {
         const item = pop();
         appendItems(top(), [item]);
@@ -358,18 +390,19 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): UnpickleR
         const items = popToMark();
         const target = top();
         if (!(target instanceof Set)) fail('ADDITEMS target is not a set');
-        for (const item of items) (target as Set<unknown>).add(item);
+        const set = nest(target as Set<unknown>, items);
+        for (const item of items) set.add(item);
         break;
       }
 
       case OP.BINPUT:
-        memo.set(u8(), top());
+        memoPut(u8(), top());
         break;
       case OP.LONG_BINPUT:
-        memo.set(u32(), top());
+        memoPut(u32(), top());
         break;
       case OP.MEMOIZE:
-        memo.set(memo.size, top());
+        memoPut(memo.size, top());
         break;
       case OP.BINGET:
         stack.push(memoGet(u8()));
@@ -396,7 +429,9 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): UnpickleR
         const callable = pop();
         if (!Array.isArray(args)) fail('REDUCE arguments are not a tuple');
         if (!isCallable(callable)) fail('REDUCE target is not a whitelisted global');
-        stack.push((callable as PickleCallable).call(args as unknown[], base + opStart));
+        const result = (callable as PickleCallable).call(args as unknown[], base + opStart);
+        if (typeof result === 'object' && result !== null) nest(result, args as unknown[]);
+        stack.push(result);
         break;
       }
       case OP.BUILD: {

@@ -1,10 +1,11 @@
 import { CheckpointFormatError } from '../errors';
 import { type ByteSource, byteSourceFrom } from './byte_source';
 import { loadTensors, throwIfAborted } from './load_tensors';
-import { MAX_SAFETENSORS_HEADER, readSafetensorsLayout } from './safetensors';
+import { checkStorageBounds } from './tensor_gather';
+import { readSafetensorsLayout } from './safetensors';
 import { LEGACY_MAGIC_PREFIX, readTorchLegacyLayout } from './torch_legacy';
 import { readTorchZipLayout } from './torch_zip';
-import type { TensorView } from './tensor_view';
+import { checkCheckpointTotals, type TensorView } from './tensor_view';
 import type { CheckpointContainer, CheckpointSource, ReadCheckpointOptions, ReadCheckpointResult } from './types';
 
 const ZIP_LOCAL = Uint8Array.of(0x50, 0x4b, 0x03, 0x04); // "PK\x03\x04"
@@ -26,6 +27,8 @@ export async function readCheckpoint(source: CheckpointSource, options: ReadChec
   if (views.length === 0) {
     throw new CheckpointFormatError('The checkpoint holds a dict with no tensors in it. Choose the file with the model weights.');
   }
+  for (const view of views) checkStorageBounds(view); // the per-tensor reason first: it says more
+  checkCheckpointTotals(views, bytes.size);
   throwIfAborted(options.signal);
   const tensors = await loadTensors(views, options);
   return { container, tensors };
@@ -78,8 +81,8 @@ export async function sniffContainer(bytes: ByteSource): Promise<CheckpointConta
 function looksLikeSafetensors(head: Uint8Array, size: number): boolean {
   if (head.length < 9) return false;
   const headerLength = Number(new DataView(head.buffer, head.byteOffset, 8).getBigUint64(0, true));
-  // Too-long headers (a cut-short file) still count, so the safetensors reader can say "truncated".
-  return headerLength >= 2 && headerLength <= MAX_SAFETENSORS_HEADER && head[8] === 0x7b && size > 8;
+  // Too-long headers (a cut-short file, or a huge header) still count, so the safetensors reader can say which.
+  return headerLength >= 2 && headerLength < 2 ** 32 && head[8] === 0x7b && size > 8;
 }
 
 function indexOf(bytes: Uint8Array, needle: Uint8Array): number {

@@ -1,4 +1,6 @@
 import { CheckpointFormatError } from '../errors';
+import { MAX_EXPANSION_BYTES } from '../limits';
+import { quoteUntrusted } from '../show_untrusted';
 import { ELEMENT_SIZE } from './dtype';
 import type { TensorView } from './tensor_view';
 import type { StorageDtype } from './types';
@@ -27,16 +29,31 @@ export function reachableRange(view: Pick<TensorView, 'storageOffset' | 'shape' 
   return { first: view.storageOffset, last };
 }
 
-/** Refuses a view that reaches past the end of its storage (a corrupt or truncated file). */
+/**
+ * Refuses a view that reaches past the end of its storage (a corrupt or truncated file), or that
+ * repeats storage elements (stride 0, overlapping strides) so much that copying it out would
+ * blow up memory: PyTorch keeps such a view as a view, but we need contiguous data.
+ */
 export function checkStorageBounds(view: TensorView): void {
   const range = reachableRange(view);
   if (!range) return;
   const needed = range.last + 1;
+  const name = quoteUntrusted(view.name);
   if (!Number.isSafeInteger(needed) || needed > view.storage.numel) {
     throw new CheckpointFormatError(
-      `Tensor "${view.name}" (shape [${view.shape.join(', ')}], stride [${view.stride.join(', ')}], storage offset ` +
+      `Tensor ${name} (shape [${view.shape.join(', ')}], stride [${view.stride.join(', ')}], storage offset ` +
         `${view.storageOffset}) needs ${needed} elements of ${view.storage.label}, but that storage holds only ` +
         `${view.storage.numel}. The file is corrupt or truncated; download it again.`,
+    );
+  }
+  const numel = numelOf(view.shape);
+  const span = range.last - range.first + 1;
+  if (numel > span && numel * 4 > MAX_EXPANSION_BYTES) {
+    throw new CheckpointFormatError(
+      `Tensor ${name} (shape [${view.shape.join(', ')}], stride [${view.stride.join(', ')}]) repeats storage elements: ` +
+        `its ${numel} elements come from ${span} stored ones, and copying it out would take ` +
+        `${Math.round((numel * 4) / 2 ** 20)} MB (at most ${MAX_EXPANSION_BYTES >> 20} MB is allowed for such views). ` +
+        'A generator checkpoint holds no such tensor; the file is corrupt or was crafted.',
     );
   }
 }

@@ -1,4 +1,6 @@
 import { CheckpointFormatError } from '../errors';
+import { MAX_DECLARED_ELEMENTS, MAX_EXPANSION_BYTES, MAX_TENSOR_ELEMENTS, MAX_TENSOR_RANK, MAX_TENSORS } from '../limits';
+import { quoteUntrusted, showUntrusted } from '../show_untrusted';
 import type { ByteSource } from './byte_source';
 import { ELEMENT_SIZE } from './dtype';
 import type { TensorRef } from './torch_globals';
@@ -9,9 +11,6 @@ import type { StorageDtype } from './types';
  * every number validated, before any tensor byte is read. Each container (zip, legacy,
  * safetensors) produces these; `load_tensors` reads them.
  */
-
-/** 2^31 - 1 float32 values is 8 GB: no generator tensor comes near, so more means corruption. */
-export const MAX_TENSOR_ELEMENTS = 2 ** 31 - 1;
 
 export interface StorageSpan {
   /** How messages name the storage, e.g. `storage "3" (archive/data/3)`. */
@@ -81,18 +80,19 @@ export function tensorViewFromRef(
 ): TensorView {
   const bad = (problem: string): never => {
     throw new CheckpointFormatError(
-      `Tensor "${name}" (pickle byte offset ${ref.pickleOffset}) ${problem}. The file is corrupt.`,
+      `Tensor ${quoteUntrusted(name)} (pickle byte offset ${ref.pickleOffset}) ${problem}. The file is corrupt.`,
     );
   };
-  const storageOffset = asCount(ref.storageOffset) ?? bad(`has an invalid storage offset ${show(ref.storageOffset)}`);
-  const shape = asCounts(ref.size) ?? bad(`has an invalid size ${show(ref.size)}`);
-  const stride = asCounts(ref.stride) ?? bad(`has an invalid stride ${show(ref.stride)}`);
+  const storageOffset = asCount(ref.storageOffset) ?? bad(`has an invalid storage offset ${showUntrusted(ref.storageOffset)}`);
+  const shape = asCounts(ref.size) ?? bad(`has an invalid size ${showUntrusted(ref.size)}`);
+  const stride = asCounts(ref.stride) ?? bad(`has an invalid stride ${showUntrusted(ref.stride)}`);
+  if (shape.length > MAX_TENSOR_RANK) bad(`has ${shape.length} dimensions; at most ${MAX_TENSOR_RANK} are supported`);
   if (shape.length !== stride.length) {
     bad(`has ${shape.length} sizes but ${stride.length} strides`);
   }
   const numel = shape.reduce((n, s) => n * s, 1);
   if (numel > MAX_TENSOR_ELEMENTS) {
-    bad(`has shape [${shape.join(', ')}] (${numel} elements), far beyond any model tensor`);
+    bad(`has shape ${showUntrusted(shape)} (${numel} elements), far beyond any model tensor`);
   }
   return { name, storage: resolveStorage(ref.storage, name), storageOffset, shape, stride };
 }
@@ -112,10 +112,33 @@ function asCounts(value: unknown): number[] | undefined {
   return out;
 }
 
-function show(value: unknown): string {
-  try {
-    return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? String(value);
-  } catch {
-    return String(value);
+/**
+ * Limits on the checkpoint as a whole, before anything is read: how many tensors, how many
+ * elements they declare, and how much float32 they would take against the file's own size (only
+ * aliased or repeating views can take more than 4x the file, each dtype widening at most 4x).
+ */
+export function checkCheckpointTotals(views: readonly TensorView[], fileSize: number): void {
+  if (views.length > MAX_TENSORS) {
+    throw new CheckpointFormatError(
+      `The checkpoint holds ${views.length} tensors; at most ${MAX_TENSORS} are read (a BigGAN has about 1500). ` +
+        'The file is corrupt or not a BigGAN checkpoint.',
+    );
+  }
+  let elements = 0;
+  for (const view of views) elements += view.shape.reduce((n, s) => n * s, 1);
+  if (elements > MAX_DECLARED_ELEMENTS) {
+    throw new CheckpointFormatError(
+      `The checkpoint's tensors declare ${elements} elements in all; at most ${MAX_DECLARED_ELEMENTS} are read ` +
+        '(BigGAN-deep-512 has 56 million). The file is corrupt or not a BigGAN checkpoint.',
+    );
+  }
+  const bytes = elements * 4;
+  const allowed = 4 * fileSize + MAX_EXPANSION_BYTES;
+  if (bytes > allowed) {
+    throw new CheckpointFormatError(
+      `The checkpoint's tensors would take ${Math.round(bytes / 2 ** 20)} MB as float32, from a file of ` +
+        `${Math.round(fileSize / 2 ** 20)} MB: they share or repeat storage far more than a generator's weights ` +
+        `do (at most 4x the file plus ${MAX_EXPANSION_BYTES >> 20} MB is allowed). The file is corrupt or was crafted.`,
+    );
   }
 }

@@ -1,4 +1,5 @@
 import { CheckpointFormatError, UnsafePickleError } from '../errors';
+import { quoteUntrusted } from '../show_untrusted';
 import { TORCH_STORAGE_DTYPES } from './dtype';
 import type { PickleCallable } from './pickle';
 import type { StorageDtype } from './types';
@@ -108,7 +109,7 @@ const SYSTEM_MODULES = new Set([
 export function resolveTorchGlobal(module: string, name: string, offset: number): PickleCallable {
   const allowed = ALLOWED.get(`${module} ${name}`);
   if (allowed) return allowed;
-  const shown = JSON.stringify(`${module}.${name}`);
+  const shown = quoteUntrusted(`${module}.${name}`);
   // Names like `models.BigGAN` suggest a whole pickled model; `os.system` and friends do not deserve a hint.
   const hint = SYSTEM_MODULES.has(module.split('.')[0]!)
     ? ''

@@ -1,4 +1,6 @@
 import { CheckpointFormatError } from '../errors';
+import { MAX_PICKLE_BYTES } from '../limits';
+import { quoteUntrusted, showUntrusted } from '../show_untrusted';
 import { type ByteSource, checkRange } from './byte_source';
 import { ELEMENT_SIZE } from './dtype';
 import { findStateDict } from './find_state_dict';
@@ -40,7 +42,7 @@ export async function readTorchLegacyLayout(source: ByteSource): Promise<TensorV
   const protocol = await prefix.unpickleAt(offset, { what: 'the protocol-version pickle' });
   if (protocol.value !== PROTOCOL_VERSION) {
     throw new CheckpointFormatError(
-      `The checkpoint's protocol version (byte offset ${offset}) is ${String(protocol.value)}, expected ${PROTOCOL_VERSION}. ` +
+      `The checkpoint's protocol version (byte offset ${offset}) is ${showUntrusted(protocol.value)}, expected ${PROTOCOL_VERSION}. ` +
         'Re-save it with a recent torch.save.',
     );
   }
@@ -62,7 +64,7 @@ export async function readTorchLegacyLayout(source: ByteSource): Promise<TensorV
     const dtype = pid[1].dtype;
     const known = rootDtypes.get(key);
     if (known !== undefined && known !== dtype) {
-      throw new CheckpointFormatError(`Storage "${key}" is used as both ${known} and ${dtype}. The file is corrupt.`);
+      throw new CheckpointFormatError(`Storage ${quoteUntrusted(key)} is used as both ${known} and ${dtype}. The file is corrupt.`);
     }
     rootDtypes.set(key, dtype);
     const viewMeta: unknown = pid[5];
@@ -76,7 +78,7 @@ export async function readTorchLegacyLayout(source: ByteSource): Promise<TensorV
     ) {
       throw new CheckpointFormatError(`The storage view metadata at byte offset ${at} is malformed. The file is corrupt.`);
     }
-    return new LegacyStorageRef(key, dtype, { key: String(viewMeta[0]), offset: viewMeta[1], numel: viewMeta[2] });
+    return new LegacyStorageRef(key, dtype, { key: showUntrusted(viewMeta[0]), offset: viewMeta[1], numel: viewMeta[2] });
   };
 
   const stateDict = await prefix.unpickleAt(offset, { what: 'the state_dict pickle', persistentLoad });
@@ -98,23 +100,23 @@ export async function readTorchLegacyLayout(source: ByteSource): Promise<TensorV
     const dtype = rootDtypes.get(key);
     if (dtype === undefined) {
       throw new CheckpointFormatError(
-        `Storage "${key}" (number ${i + 1} in the key list) is not used by any tensor, so its size is unknown. ` +
+        `Storage ${quoteUntrusted(key)} (number ${i + 1} in the key list) is not used by any tensor, so its size is unknown. ` +
           'The file is corrupt or not a state_dict checkpoint.',
       );
     }
-    checkRange(source.size, offset, 8, `the element count of storage "${key}" (number ${i + 1} of ${keys.length})`);
+    checkRange(source.size, offset, 8, `the element count of storage ${quoteUntrusted(key)} (number ${i + 1} of ${keys.length})`);
     const count = await headers.int64At(offset);
     const elem = ELEMENT_SIZE[dtype];
     if (count < 0n || count * BigInt(elem) > BigInt(source.size)) {
       throw new CheckpointFormatError(
-        `Storage "${key}" at byte offset ${offset} claims ${count} elements, more than the file (${source.size} bytes) can hold. ` +
+        `Storage ${quoteUntrusted(key)} at byte offset ${offset} claims ${count} elements, more than the file (${source.size} bytes) can hold. ` +
           'The file is corrupt or truncated; download it again.',
       );
     }
     const numel = Number(count);
     const dataStart = offset + 8;
-    checkRange(source.size, dataStart, numel * elem, `storage "${key}" (${numel} ${dtype} elements)`);
-    const label = `storage "${key}" (byte offset ${dataStart})`;
+    checkRange(source.size, dataStart, numel * elem, `storage ${quoteUntrusted(key)} (${numel} ${dtype} elements)`);
+    const label = `storage ${quoteUntrusted(key)} (byte offset ${dataStart})`;
     roots.set(key, storageInFile(source, { label, dtype, numel, fileOffset: dataStart }, dataStart));
     offset = dataStart + numel * elem;
   }
@@ -122,12 +124,12 @@ export async function readTorchLegacyLayout(source: ByteSource): Promise<TensorV
   const views = new Map<string, StorageSpan>();
   const resolve = (storage: unknown, tensorName: string): StorageSpan => {
     if (!(storage instanceof LegacyStorageRef)) {
-      throw new CheckpointFormatError(`Tensor "${tensorName}" has no storage (persistent id). The file is corrupt.`);
+      throw new CheckpointFormatError(`Tensor ${quoteUntrusted(tensorName)} has no storage (persistent id). The file is corrupt.`);
     }
     const root = roots.get(storage.rootKey);
     if (!root) {
       throw new CheckpointFormatError(
-        `Tensor "${tensorName}" uses storage "${storage.rootKey}", which is missing from the storage-key list. The file is corrupt.`,
+        `Tensor ${quoteUntrusted(tensorName)} uses storage ${quoteUntrusted(storage.rootKey)}, which is missing from the storage-key list. The file is corrupt.`,
       );
     }
     if (!storage.view) return root;
@@ -137,11 +139,11 @@ export async function readTorchLegacyLayout(source: ByteSource): Promise<TensorV
     if (!span) {
       if (viewOffset + numel > root.numel) {
         throw new CheckpointFormatError(
-          `Storage view "${key}" needs elements ${viewOffset}..${viewOffset + numel} of ${root.label}, which ` +
+          `Storage view ${quoteUntrusted(key)} needs elements ${viewOffset}..${viewOffset + numel} of ${root.label}, which ` +
             `holds only ${root.numel}. The file is corrupt.`,
         );
       }
-      span = storageWindow(root, `storage view "${key}" of ${root.label}`, viewOffset, numel);
+      span = storageWindow(root, `storage view ${quoteUntrusted(key)} of ${root.label}`, viewOffset, numel);
       views.set(cacheKey, span);
     }
     return span;
@@ -173,8 +175,6 @@ class WindowReader {
  * read a longer one when a pickle runs past it (a real state_dict pickle is ~100 KB).
  */
 class PrefixReader {
-  // Past this, a "pickle" is not a state_dict and we stop before reading the whole file into memory.
-  static readonly MAX = 64 << 20;
   private bytes: Uint8Array | undefined;
   constructor(private readonly source: ByteSource) {}
 
@@ -200,13 +200,13 @@ class PrefixReader {
         });
       } catch (err) {
         if (!(err instanceof NeedMoreBytes)) throw err;
-        if (this.bytes.length >= PrefixReader.MAX) {
+        if (this.bytes.length >= MAX_PICKLE_BYTES) {
           throw new CheckpointFormatError(
-            `${options.what ?? 'A pickle'} (from byte offset ${offset}) runs past the first ${PrefixReader.MAX >> 20} MB ` +
+            `${options.what ?? 'A pickle'} (from byte offset ${offset}) runs past the first ${MAX_PICKLE_BYTES >> 20} MB ` +
               'of the file; a state_dict pickle is a few hundred KB. The file is corrupt or not a state_dict checkpoint.',
           );
         }
-        this.bytes = await this.source.read(0, Math.min(this.source.size, PrefixReader.MAX, this.bytes.length * 4));
+        this.bytes = await this.source.read(0, Math.min(this.source.size, MAX_PICKLE_BYTES, this.bytes.length * 4));
       }
     }
   }

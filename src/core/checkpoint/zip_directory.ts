@@ -1,4 +1,7 @@
 import { CheckpointFormatError } from '../errors';
+import { BoundedInflater } from '../io/bounded_inflate';
+import { MAX_DEFLATE_RATIO, MAX_ZIP_ENTRIES } from '../limits';
+import { quoteUntrusted } from '../show_untrusted';
 import { type ByteSource, checkRange } from './byte_source';
 
 /**
@@ -67,10 +70,16 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> 
     dirOffset = toSafe(rec.getBigUint64(48, true), 'zip64 directory offset');
   }
 
+  if (entryCount > MAX_ZIP_ENTRIES) {
+    throw new CheckpointFormatError(
+      `The zip directory lists ${entryCount} entries; at most ${MAX_ZIP_ENTRIES} are read. The file is damaged or not a checkpoint.`,
+    );
+  }
   checkRange(source.size, dirOffset, dirSize, 'the zip central directory');
   const dir = await source.read(dirOffset, dirSize);
   const view = dataView(dir);
   const entries: ZipEntry[] = [];
+  const names = new Set<string>();
   let p = 0;
   for (let i = 0; i < entryCount; i++) {
     const at = dirOffset + p;
@@ -103,7 +112,9 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> 
       if (id === 0x0001) {
         let f = e + 4;
         const read64 = (what: string): number => {
-          if (f + 8 > e + 4 + len) throw new CheckpointFormatError(`Zip entry "${name}" has a short zip64 field. The file is damaged.`);
+          if (f + 8 > e + 4 + len) {
+            throw new CheckpointFormatError(`Zip entry ${quoteUntrusted(name)} has a short zip64 field. The file is damaged.`);
+          }
           const v = toSafe(view.getBigUint64(f, true), what);
           f += 8;
           return v;
@@ -114,9 +125,20 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> 
       }
       e += 4 + len;
     }
+    const shown = quoteUntrusted(name);
     if (flags & 1) {
-      throw new CheckpointFormatError(`Zip entry "${name}" is encrypted; checkpoints must not be. Save it without a password.`);
+      throw new CheckpointFormatError(`Zip entry ${shown} is encrypted; checkpoints must not be. Save it without a password.`);
     }
+    if (names.has(name)) {
+      // Readers disagree on which copy wins (we read the first, torch the last), so neither is right.
+      throw new CheckpointFormatError(`The zip holds ${shown} twice. The file is damaged or was crafted; re-save it with torch.save.`);
+    }
+    if (method === 8 && size > compressedSize * MAX_DEFLATE_RATIO + 1024) {
+      throw new CheckpointFormatError(
+        `Zip entry ${shown} claims to inflate ${compressedSize} bytes to ${size}, more than deflate can expand. The file is damaged or was crafted.`,
+      );
+    }
+    names.add(name);
     entries.push({ name, method, compressedSize, size, localHeaderOffset });
     p = next;
   }
@@ -125,42 +147,67 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> 
 
 /** Where an entry's (possibly compressed) bytes start: after its local header, whose extra field may differ. */
 export async function entryDataOffset(source: ByteSource, entry: ZipEntry): Promise<number> {
-  checkRange(source.size, entry.localHeaderOffset, 30, `the local header of zip entry "${entry.name}"`);
+  checkRange(source.size, entry.localHeaderOffset, 30, `the local header of zip entry ${quoteUntrusted(entry.name)}`);
   const header = dataView(await source.read(entry.localHeaderOffset, 30));
   if (header.getUint32(0, true) !== LOCAL_SIG) {
     throw new CheckpointFormatError(
-      `Zip entry "${entry.name}" should start at byte offset ${entry.localHeaderOffset} but no local header is there. ` +
+      `Zip entry ${quoteUntrusted(entry.name)} should start at byte offset ${entry.localHeaderOffset} but no local header is there. ` +
         'The file is damaged; download it again.',
     );
   }
   const start = entry.localHeaderOffset + 30 + header.getUint16(26, true) + header.getUint16(28, true);
-  checkRange(source.size, start, entry.compressedSize, `zip entry "${entry.name}"`);
+  checkRange(source.size, start, entry.compressedSize, `zip entry ${quoteUntrusted(entry.name)}`);
   return start;
 }
 
-/** The whole entry, inflated if needed (fine for data.pkl; storages are read in place when stored). */
-export async function readZipEntry(source: ByteSource, entry: ZipEntry): Promise<{ bytes: Uint8Array; offset: number }> {
+/**
+ * The entry's first `wanted` bytes (all of it by default), inflated if needed. Inflation stops at
+ * `wanted` and fails the moment it passes the size the directory declares, so a zip bomb costs at
+ * most its declared size, never what it would expand to.
+ */
+export async function readZipEntry(
+  source: ByteSource,
+  entry: ZipEntry,
+  wanted = entry.size,
+): Promise<{ bytes: Uint8Array; offset: number }> {
   const offset = await entryDataOffset(source, entry);
-  const raw = await source.read(offset, entry.compressedSize);
-  if (entry.method === 0) return { bytes: raw, offset };
-  if (entry.method === 8) return { bytes: await inflateRaw(raw, entry), offset };
+  if (entry.method === 0) return { bytes: await source.read(offset, Math.min(wanted, entry.compressedSize)), offset };
+  if (entry.method === 8) return { bytes: await inflateEntry(source, entry, offset, Math.min(wanted, entry.size)), offset };
   throw new CheckpointFormatError(
-    `Zip entry "${entry.name}" uses compression method ${entry.method}; only stored and deflate entries are supported. ` +
+    `Zip entry ${quoteUntrusted(entry.name)} uses compression method ${entry.method}; only stored and deflate entries are supported. ` +
       'Re-save the checkpoint with torch.save.',
   );
 }
 
-async function inflateRaw(raw: Uint8Array, entry: ZipEntry): Promise<Uint8Array> {
+/** Compressed bytes read from the source per step. */
+const READ_STEP = 1 << 20;
+
+async function inflateEntry(source: ByteSource, entry: ZipEntry, offset: number, wanted: number): Promise<Uint8Array> {
+  const shown = quoteUntrusted(entry.name);
+  const inflater = new BoundedInflater('deflate-raw', entry.size);
   try {
-    const stream = new Blob([raw as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-    const out = new Uint8Array(await new Response(stream).arrayBuffer());
-    if (out.length !== entry.size) throw new Error(`inflated to ${out.length} bytes, expected ${entry.size}`);
-    return out;
+    for (let at = 0; at < entry.compressedSize && inflater.length < wanted && !inflater.done; at += READ_STEP) {
+      const length = Math.min(READ_STEP, entry.compressedSize - at);
+      if (!inflater.push(await source.read(offset + at, length), at + length === entry.compressedSize)) {
+        throw new CheckpointFormatError(
+          `Zip entry ${shown} inflates to more than the ${entry.size} bytes its zip directory declares; reading ` +
+            'stopped there. The file is damaged or was crafted (a zip bomb); download it again.',
+        );
+      }
+    }
   } catch (err) {
+    if (err instanceof CheckpointFormatError) throw err;
     throw new CheckpointFormatError(
-      `Zip entry "${entry.name}" could not be decompressed (${(err as Error).message}). The file is damaged; download it again.`,
+      `Zip entry ${shown} could not be decompressed (${quoteUntrusted((err as Error).message)}). The file is damaged; download it again.`,
     );
   }
+  if (inflater.length < wanted) {
+    throw new CheckpointFormatError(
+      `Zip entry ${shown} inflates to ${inflater.length} bytes, but its zip directory declares ${entry.size}. ` +
+        'The file is damaged; download it again.',
+    );
+  }
+  return inflater.bytes().subarray(0, wanted);
 }
 
 function dataView(bytes: Uint8Array): DataView {

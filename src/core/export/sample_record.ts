@@ -7,12 +7,12 @@ import type { Architecture } from '../config/architecture';
 import { latentSlots, zDimOf } from '../config/architecture';
 import { checkLineageFields, checkLineageFits, editedLatents, recordLayout, type LineageFields } from '../edit/edit_record';
 import { SettingsError } from '../errors';
-import { MAX_BLEND, type ClassWeight } from '../latent/class_vector';
-import { checkSeed, slotSize, type SlotSetting } from '../latent/latent_request';
-import { checkTruncation, TRUNCATION_MODES, type TruncationMode } from '../latent/truncation';
+import { checkFields, RECORD_FIELDS, RECORD_FORMAT, RECORD_VERSION } from './record_fields';
+import type { ClassWeight } from '../latent/class_vector';
+import { slotSize, type SlotSetting } from '../latent/latent_request';
+import type { TruncationMode } from '../latent/truncation';
 
-export const RECORD_FORMAT = 'biggan-explorer-sample';
-export const RECORD_VERSION = 1;
+export { RECORD_FORMAT, RECORD_VERSION };
 export const PNG_TEXT_KEY = 'biggan';
 
 export interface SlotRecord {
@@ -54,35 +54,12 @@ export function parseSampleRecord(text: string, arch?: Architecture): SampleReco
   } catch {
     fail('its JSON does not parse');
   }
-  if (typeof raw !== 'object' || raw === null) fail('it is not a JSON object');
-  const r = raw as Partial<SampleRecord>;
-  if (r.format !== RECORD_FORMAT) fail(`its format is '${String(r.format)}', not '${RECORD_FORMAT}'`);
-  if (r.version !== RECORD_VERSION) fail(`version ${String(r.version)} is not one this app reads (${RECORD_VERSION})`);
-  if (!r.model || typeof r.model.id !== 'string' || typeof r.model.hash !== 'string') fail('the model id or hash is missing');
-  if (!Array.isArray(r.classes) || r.classes.length === 0 || r.classes.length > MAX_BLEND) fail(`it needs 1 to ${MAX_BLEND} classes`);
-  for (const c of r.classes) {
-    if (!Number.isInteger(c?.index) || c.index < 0 || !isNum(c.weight) || c.weight <= 0) fail('a class entry is out of range');
-  }
-  if (!isNum(r.truncation)) fail('the truncation is not a number');
-  try {
-    checkTruncation(r.truncation);
-    checkSeed(r.seed as number);
-  } catch (e) {
-    fail((e as Error).message.replace(/\.$/, ''));
-  }
-  if (!TRUNCATION_MODES.includes(r.mode as TruncationMode)) fail(`the truncation mode '${String(r.mode)}' is unknown`);
-  if (!Array.isArray(r.slots)) fail('the latent slots are missing');
-  for (const s of r.slots) {
-    if (s === null) continue;
-    if (typeof s !== 'object') fail('a latent slot entry is not an object');
-    if (s.seed !== undefined && (!Number.isInteger(s.seed) || s.seed < 0 || s.seed > 2 ** 32 - 1)) fail('a slot seed is out of range');
-    if (s.strength !== undefined && (!isNum(s.strength) || s.strength < 0 || s.strength > 4)) fail('a slot strength is out of range');
-  }
-  if (r.batch !== undefined && (!Number.isInteger(r.batch) || r.batch < 1 || r.batch > 64)) fail('the batch size is out of range');
-  if (!Array.isArray(r.z) || !r.z.every(isNum) || r.z.some((v) => Math.abs(v) > 100)) fail('the latent z is not a list of numbers');
-  checkLineageFields(r as Record<string, unknown>, fail);
-  if (arch) checkRecordFits(r as SampleRecord, arch);
-  return r as SampleRecord;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('it is not a JSON object');
+  const r = raw as Record<string, unknown>;
+  checkFields(r, RECORD_FIELDS, '', fail);
+  checkLineageFields(r, fail);
+  if (arch) checkRecordFits(r as unknown as SampleRecord, arch);
+  return r as unknown as SampleRecord;
 }
 
 /** Checks a parsed record's sizes against the model it is about to be used with. */
@@ -90,6 +67,7 @@ export function checkRecordFits(r: SampleRecord, arch: Architecture): void {
   for (const c of r.classes) if (c.index >= arch.numClasses) fail(`class ${c.index} does not exist in a ${arch.numClasses}-class model`);
   if (r.z.length !== zDimOf(arch)) fail(`z has ${r.z.length} values; this model needs ${zDimOf(arch)}`);
   if (r.slots.length > latentSlots(arch).length) fail(`it has ${r.slots.length} latent slots; this model has ${latentSlots(arch).length}`);
+  if ((r.slotZ?.length ?? 0) > latentSlots(arch).length) fail(`it has ${r.slotZ!.length} per-block z; this model has ${latentSlots(arch).length} slots`);
   for (const v of r.slotZ ?? []) if (v && (v.length !== slotSize(arch) || !v.every(isNum))) fail('a per-block z has the wrong size');
   checkLineageFits(r, arch, { wholeZ: arch.family === 'biggan-deep', slots: latentSlots(arch).length, size: slotSize(arch) }, fail);
 }
