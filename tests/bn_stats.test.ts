@@ -4,7 +4,7 @@
  * weighted by coef, float32 products.
  */
 import { describe, expect, it } from 'vitest';
-import { blendStatRows, selectStats } from '../src/core/nets/bn_stats';
+import { blendStatRows, selectStandingStats, selectStats } from '../src/core/nets/bn_stats';
 import { caseNames, readCase } from './helpers/fixtures';
 
 // [truncation, index, coef] as the reference computes them; coef for 0.14 is 0.14/0.02 - 7.
@@ -53,5 +53,42 @@ describe('batch-norm statistic selection', () => {
       expect(got[c]).toBe(Math.fround(Math.fround(table[36 * 3 + c] * a) + Math.fround(table[37 * 3 + c] * b)));
     }
     expect([...blendStatRows(table, 3, selectStats(1, 51))]).toEqual([...table.subarray(150, 153)]);
+  });
+});
+
+describe('TF Hub BigGAN standing-statistic selection (row i holds t = (i + 1) * 0.02)', () => {
+  it.each([
+    [0.02, 0],
+    [0.4, 19],
+    [0.14, 6],
+    [1.0, 49],
+  ])('t = %s uses row %s alone', (t, index) => {
+    expect(selectStandingStats(t, 50)).toEqual({ index, coef: 0 });
+  });
+
+  it.each([
+    [0.41, 19, 0.5],
+    [0.03, 0, 0.5],
+    [0.725, 35, 0.75],
+  ])('t = %s blends row %s and the next, the lower weighted %s (not ivclab\'s row too high)', (t, index, coef) => {
+    const sel = selectStandingStats(t, 50);
+    expect(sel.index).toBe(index);
+    expect(sel.coef).toBeCloseTo(coef, 9);
+  });
+
+  it('interpolates linearly between the rows of the two grid points', () => {
+    const table = Float32Array.from({ length: 50 * 2 }, (_, i) => Math.floor(i / 2) * 10 + (i % 2));
+    expect([...blendStatRows(table, 2, selectStandingStats(0.41, 50))].map((v) => +v.toFixed(4))).toEqual([195, 196]);
+  });
+
+  it('matches the row recorded in every fixture case', () => {
+    for (const name of caseNames('biggan-tfhub')) {
+      const c = readCase('biggan-tfhub', name) as { truncation?: number; stats_row?: number };
+      expect(selectStandingStats(c.truncation!, 50)).toEqual({ index: c.stats_row, coef: 0 });
+    }
+  });
+
+  it('refuses a truncation below the first row', () => {
+    expect(() => selectStandingStats(0.01, 50)).toThrow(/covers? 0.02 to 1/);
   });
 });

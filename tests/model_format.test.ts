@@ -30,6 +30,32 @@ describe('model.json checks', () => {
     expect(() => readTopology({ ...topology(), classNames: ['one'] })).toThrow(/1 class names for 1000 classes/);
   });
 
+  it('accepts the TF Hub BigGAN layout and refuses malformed ones', async () => {
+    const tfhub = (await serializeFixture('biggan-tfhub')).modelJson.modelTopology;
+    expect(readTopology(structuredClone(tfhub)).architecture.family).toBe('biggan-tfhub');
+    const broken = (change: (a: Record<string, unknown> & { blocks: Record<string, unknown>[] }) => void) => {
+      const t = structuredClone(tfhub);
+      change(t.architecture as unknown as Record<string, unknown> & { blocks: Record<string, unknown>[] });
+      return () => readTopology(t);
+    };
+    expect(broken((a) => (a.nStats = 0))).toThrow(/nStats must be a whole number/);
+    expect(broken((a) => (a.eps = 2))).toThrow(/eps must be in \(0, 1\)/);
+    expect(broken((a) => delete a.classEmbedDim)).toThrow(/classEmbedDim must be a whole number/);
+    expect(broken((a) => (a.blocks[2].inChannels = 7))).toThrow(/blocks\[2\].inChannels does not follow/);
+    expect(broken((a) => (a.resolution = 256))).toThrow(/make 128 px, not 256/);
+    expect(broken((a) => (a.blocks[0].attention = 'yes'))).toThrow(/attention must be true or false/);
+  });
+
+  it('refuses a TF Hub model whose standing statistics are missing or the wrong size', async () => {
+    const model = await serializeFixture('biggan-tfhub');
+    const art = artifactsFromSerialized(model);
+    art.weightSpecs = art.weightSpecs!.map((s) => (s.name === 'gblock_1.hyperbn.crossreplicabn.standing_means' ? { ...s, name: 'elsewhere' } : s));
+    await expect(loadGenerator(art)).rejects.toThrow(/no batch-norm statistics for 'gblock_1.hyperbn.crossreplicabn'/);
+    const rows = structuredClone(model.modelJson.modelTopology);
+    (rows.architecture as { nStats: number }).nStats = 40;
+    await expect(loadGenerator({ ...artifactsFromSerialized(model), modelTopology: rows })).rejects.toThrow(/not 40 rows of/);
+  });
+
   it('refuses shards that do not match the manifest', async () => {
     const art = artifactsFromSerialized(model);
     art.weightData = (art.weightData as ArrayBuffer).slice(0, 1000);

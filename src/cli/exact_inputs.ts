@@ -1,6 +1,6 @@
 /** Inputs given exactly as float32 .npy arrays (--z, --class-vector), for parity work. */
 import { readFileSync } from 'node:fs';
-import { zDimOf, type Architecture } from '../core/config/architecture';
+import { familyLabel, truncationPicksStats, zDimOf, type Architecture } from '../core/config/architecture';
 import { SettingsError } from '../core/errors';
 import { readNpy } from '../core/io/npy';
 import { checkTruncation } from '../core/latent/truncation';
@@ -20,8 +20,8 @@ export function exactInputs(arch: Architecture, zPath: string, classPath: string
   const z = npyMatrix(zPath, zDimOf(arch), 'z');
   const c = npyMatrix(classPath, arch.numClasses, 'the class vector');
   if (z.rows !== c.rows) throw new SettingsError(`--z has ${z.rows} rows but --class-vector has ${c.rows}.`);
-  if (arch.family === 'biggan-deep' && truncation === undefined) {
-    throw new SettingsError('BigGAN-deep needs --truncation with --z: it selects the batch-norm statistics.');
+  if (truncationPicksStats(arch) && truncation === undefined) {
+    throw new SettingsError(`${familyLabel(arch)} needs --truncation with --z: it selects the batch-norm statistics.`);
   }
   if (truncation !== undefined) checkTruncation(truncation);
   return { z: z.data, classVector: c.data, batch: z.rows, truncation: truncation ?? 1 };

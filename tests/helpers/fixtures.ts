@@ -7,11 +7,12 @@ import { readNpy, type NpyArray } from '../../src/core/io/npy';
 
 export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures');
 export const REFERENCE = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/reference');
-export type FixtureFamily = 'biggan-deep' | 'biggan';
+export type FixtureFamily = 'biggan-deep' | 'biggan' | 'biggan-tfhub';
 
 export const CHECKPOINTS: Record<FixtureFamily, string[]> = {
   'biggan-deep': ['pytorch_model.legacy.bin', 'pytorch_model.zip.bin'],
   biggan: ['G.legacy.pth', 'G.zip.pth'],
+  'biggan-tfhub': ['biggan128-release.legacy.pt', 'biggan128-release.zip.pt'],
 };
 
 export function fixturePath(family: FixtureFamily, ...parts: string[]): string {

@@ -1,5 +1,5 @@
 /** Fixture models converted in memory and loaded, shared by the generator tests. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { convertStateDict } from '../../src/core/convert/convert';
 import { artifactsFromSerialized } from '../../src/core/model/in_memory_artifacts';
 import { loadGenerator, type LoadedModel } from '../../src/core/model/load_generator';
@@ -7,8 +7,10 @@ import { serializeModel, type SerializedModel, type WeightStorageDtype } from '.
 import { fixturePath, readRawTensors, type FixtureFamily } from './fixtures';
 
 export async function serializeFixture(family: FixtureFamily, dtype: WeightStorageDtype = 'float32'): Promise<SerializedModel> {
+  // The TF Hub release carries no config file.
+  const config = fixturePath(family, 'config.json');
   const converted = convertStateDict(readRawTensors(family, 'state_dict'), {
-    configText: readFileSync(fixturePath(family, 'config.json'), 'utf8'),
+    configText: existsSync(config) ? readFileSync(config, 'utf8') : undefined,
   });
   return serializeModel(converted.architecture, converted.weights, { dtype });
 }

@@ -1,4 +1,5 @@
 /** One line saying which model draws, or what is loading. */
+import { familyLabel } from '../../core/config/architecture';
 import { describeProgress, formatBytes } from '../format';
 import { useStore } from '../store/store';
 
@@ -12,7 +13,7 @@ export function ModelStatus() {
     text = `Loading ${loadingLabel ?? 'model'}…${progress ? ` ${describeProgress(progress).text}` : ''}`;
   } else if (info) {
     const a = info.architecture;
-    text = `${info.label} · ${a.family === 'biggan' ? 'BigGAN' : 'BigGAN-deep'} ${a.resolution}px · ${a.numClasses} classes · ${formatBytes(info.weightBytes)}${info.fromCache ? ' · offline copy' : ''}`;
+    text = `${info.label} · ${familyLabel(a)} ${a.resolution}px · ${a.numClasses} classes · ${formatBytes(info.weightBytes)}${info.fromCache ? ' · offline copy' : ''}`;
   } else if (status === 'error') {
     text = 'No model loaded';
   } else {

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { USAGE } from '../usage';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Architecture } from '../../core/config/architecture';
+import { familyLabel, type Architecture } from '../../core/config/architecture';
 import { planConversion, shapesOf } from '../../core/convert/convert';
 import { BigGanError, SettingsError } from '../../core/errors';
 import { readTopology } from '../../core/model/model_format';
@@ -11,19 +11,25 @@ import { isModelJson, modelJsonPath, readCheckpointFile, readModelJson } from '.
 import { formatBytes } from '../progress_bar';
 
 export function describeArchitecture(a: Architecture): string {
-  const lines = [`family:      ${a.family === 'biggan-deep' ? 'BigGAN-deep' : 'BigGAN (hierarchical latent)'}`];
+  const lines = [`family:      ${familyLabel(a)}${a.family === 'biggan' ? ' (hierarchical latent)' : ''}`];
   lines.push(`resolution:  ${a.resolution}x${a.resolution}`);
   lines.push(`classes:     ${a.numClasses}`);
   if (a.family === 'biggan-deep') {
     lines.push(`z:           ${a.zDim} (whole z to every block), class embedding ${a.classEmbedDim}`);
     lines.push(`blocks:      ${a.layers.length} GenBlocks, channel width ${a.channelWidth}, attention at layer ${a.attentionPosition}`);
     lines.push(`batch norm:  eps ${a.eps}, ${a.nStats} truncation-indexed statistic rows`);
-  } else {
-    lines.push(`z:           ${a.dimZ} in ${a.blocks.length + 1} chunks of ${a.chunkSize}, shared embedding ${a.sharedDim}`);
-    const attn = a.blocks.map((b, i) => (b.attention ? a.bottomWidth * 2 ** (i + 1) : 0)).filter(Boolean);
-    lines.push(`blocks:      ${a.blocks.length} GBlocks, ${a.blocks[0].inChannels} -> ${a.blocks[a.blocks.length - 1].outChannels} channels (G_ch ${a.channelWidth}), attention at ${attn.join(', ') || 'none'} px`);
-    lines.push(`eps:         BN ${a.bnEps}, SN ${a.snEps}`);
+    return lines.join('\n');
   }
+  const bottom = a.family === 'biggan' ? a.bottomWidth : 4;
+  const embed = a.family === 'biggan' ? `shared embedding ${a.sharedDim}` : `class embedding ${a.classEmbedDim} (chunk first)`;
+  lines.push(`z:           ${a.dimZ} in ${a.blocks.length + 1} chunks of ${a.chunkSize}, ${embed}`);
+  const attn = a.blocks.map((b, i) => (b.attention ? bottom * 2 ** (i + 1) : 0)).filter(Boolean);
+  lines.push(`blocks:      ${a.blocks.length} GBlocks, ${a.blocks[0].inChannels} -> ${a.blocks[a.blocks.length - 1].outChannels} channels (G_ch ${a.channelWidth}), attention at ${attn.join(', ') || 'none'} px`);
+  lines.push(
+    a.family === 'biggan'
+      ? `eps:         BN ${a.bnEps}, SN ${a.snEps}`
+      : `batch norm:  eps ${a.eps}, ${a.nStats} standing-statistic rows (truncation ${1 / a.nStats} to 1)`,
+  );
   return lines.join('\n');
 }
 

@@ -6,8 +6,6 @@ import { ConfigError } from '../errors';
 
 /** Epsilons of ajbrock/BigGAN-PyTorch's released ImageNet G_ema.pth. */
 export const BIGGAN_PYTORCH_EPS = { bnEps: 1e-5, snEps: 1e-6 } as const;
-/** Epsilons of checkpoints made by BigGAN-PyTorch's TF Hub converter. */
-export const BIGGAN_TFHUB_EPS = { bnEps: 1e-4, snEps: 1e-4 } as const;
 
 /** Optional overrides, in BigGAN-PyTorch's own argument names, as a config.json may hold them. */
 export interface BigGanOverrides {

@@ -1,6 +1,6 @@
 /** Checks an architecture read from a model.json before anything is built from it. */
 import { ModelFormatError } from '../errors';
-import type { Architecture } from './architecture';
+import type { Architecture, HierarchicalArchitecture } from './architecture';
 
 const MAX_CHANNELS = 1 << 14;
 
@@ -36,17 +36,36 @@ export function validateArchitecture(a: Architecture): Architecture {
   } else {
     int(a.dimZ, 'dimZ', 4096);
     int(a.chunkSize, 'chunkSize', 4096);
-    int(a.sharedDim, 'sharedDim', 4096);
-    int(a.bottomWidth, 'bottomWidth', 64);
-    eps(a.bnEps, 'bnEps');
-    if (!Array.isArray(a.blocks) || a.blocks.length === 0 || a.blocks.length > 64) throw new ModelFormatError('model.json: architecture.blocks must list 1 to 64 blocks.');
-    a.blocks.forEach((b, i) => {
-      int(b.inChannels, `blocks[${i}].inChannels`);
-      int(b.outChannels, `blocks[${i}].outChannels`);
-    });
-    if (a.dimZ !== a.chunkSize * (a.blocks.length + 1)) {
-      throw new ModelFormatError(`model.json: dimZ ${a.dimZ} is not chunkSize ${a.chunkSize} times ${a.blocks.length + 1} latent slots.`);
+    if (a.family === 'biggan') {
+      int(a.sharedDim, 'sharedDim', 4096);
+      int(a.bottomWidth, 'bottomWidth', 64);
+      eps(a.bnEps, 'bnEps');
+    } else {
+      int(a.classEmbedDim, 'classEmbedDim', 4096);
+      int(a.nStats, 'nStats', 1000);
+      eps(a.eps, 'eps');
     }
+    validateBlocks(a);
   }
   return a;
+}
+
+function validateBlocks(a: HierarchicalArchitecture): void {
+  if (!Array.isArray(a.blocks) || a.blocks.length === 0 || a.blocks.length > 64) throw new ModelFormatError('model.json: architecture.blocks must list 1 to 64 blocks.');
+  a.blocks.forEach((b, i) => {
+    int(b.inChannels, `blocks[${i}].inChannels`);
+    int(b.outChannels, `blocks[${i}].outChannels`);
+    if (typeof b.attention !== 'boolean') throw new ModelFormatError(`model.json: architecture.blocks[${i}].attention must be true or false.`);
+  });
+  if (a.dimZ !== a.chunkSize * (a.blocks.length + 1)) {
+    throw new ModelFormatError(`model.json: dimZ ${a.dimZ} is not chunkSize ${a.chunkSize} times ${a.blocks.length + 1} latent slots.`);
+  }
+  if (a.family === 'biggan-tfhub') {
+    // The generator chains the blocks and reads 16 * channelWidth channels off its first layer.
+    const broken = a.blocks.findIndex((b, i) => b.inChannels !== (i === 0 ? 16 * a.channelWidth : a.blocks[i - 1].outChannels));
+    if (broken >= 0) throw new ModelFormatError(`model.json: architecture.blocks[${broken}].inChannels does not follow from the layer before it.`);
+    if (a.resolution !== 4 * 2 ** a.blocks.length) {
+      throw new ModelFormatError(`model.json: ${a.blocks.length} upsampling blocks from 4x4 make ${4 * 2 ** a.blocks.length} px, not ${a.resolution}.`);
+    }
+  }
 }

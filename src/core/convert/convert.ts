@@ -2,13 +2,14 @@
  * From a state_dict to our model: detect the family, plan, check every key is used, then build the
  * weights in our layout (spectral norm folded, NHWC kernels, 3-filter rgb layer).
  */
-import type { Architecture } from '../config/architecture';
+import { familyLabel, type Architecture, type Family } from '../config/architecture';
 import { parseDeepConfig } from '../config/biggan_deep_config';
 import { parseBigGanOverrides } from '../config/biggan_config';
 import type { StateDict } from '../checkpoint/types';
 import { CancelledError } from '../errors';
 import { planBigGan } from './biggan_plan';
 import { planBigGanDeep } from './biggan_deep_plan';
+import { planBigGanTfHub } from './biggan_tfhub_plan';
 import { detectFamily, stripModulePrefix } from './detect_family';
 import { checkCoverage, type ConversionPlan, type ShapeMap } from './plan';
 
@@ -36,15 +37,23 @@ export function planConversion(shapes: ShapeMap, configText?: string): Conversio
   const { keys, prefix } = stripModulePrefix([...shapes.keys()]);
   const unprefixed: ShapeMap = prefix ? new Map(keys.map((k) => [k, shapes.get(prefix + k)!])) : shapes;
   const family = detectFamily(keys);
-  const plan =
-    family === 'biggan-deep'
-      ? planBigGanDeep(unprefixed, configText === undefined ? undefined : parseDeepConfig(configText))
-      : planBigGan(unprefixed, configText === undefined ? {} : parseBigGanOverrides(configText));
-  checkCoverage(plan, keys, family === 'biggan-deep' ? 'BigGAN-deep' : 'BigGAN');
+  const plan = planFamily(family, unprefixed, configText);
+  checkCoverage(plan, keys, familyLabel({ family }));
   if (prefix) {
     plan.weights = plan.weights.map((w) => ({ ...w, build: (get, out) => w.build((k) => get(prefix + k), out) }));
   }
   return plan;
+}
+
+function planFamily(family: Family, shapes: ShapeMap, configText: string | undefined): ConversionPlan {
+  switch (family) {
+    case 'biggan-deep':
+      return planBigGanDeep(shapes, configText === undefined ? undefined : parseDeepConfig(configText));
+    case 'biggan':
+      return planBigGan(shapes, configText === undefined ? {} : parseBigGanOverrides(configText));
+    case 'biggan-tfhub':
+      return planBigGanTfHub(shapes);
+  }
 }
 
 export function shapesOf(stateDict: StateDict): Map<string, number[]> {

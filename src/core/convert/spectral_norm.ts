@@ -54,6 +54,24 @@ export function sigmaTorchEval(weight: Float32Array, out: number, u: Float32Arra
 }
 
 /**
+ * A conv kernel [out, in, kh, kw] reordered to [out, kh, kw, in]: the matrix TF Hub's spectral norm
+ * was taken over (TF kernels are [kh, kw, in, out]), so its stored u and v fit this flattening.
+ */
+export function tfFlattenOrder(weight: Float32Array, shape: readonly number[]): Float32Array {
+  if (shape.length !== 4 || (shape[2] === 1 && shape[3] === 1)) return weight;
+  const [out, cin, kh, kw] = shape;
+  const taps = kh * kw;
+  const reordered = new Float32Array(weight.length);
+  for (let o = 0; o < out; o++) {
+    for (let i = 0; i < cin; i++) {
+      const src = (o * cin + i) * taps;
+      for (let t = 0; t < taps; t++) reordered[(o * taps + t) * cin + i] = weight[src + t];
+    }
+  }
+  return reordered;
+}
+
+/**
  * BigGAN-PyTorch's own SN, which takes one power step on every forward, eval included:
  * v = normalize(u0 W), u = normalize(v W^T), sigma = v W^T u^T.
  */

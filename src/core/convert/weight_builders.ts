@@ -2,9 +2,10 @@
  * Building blocks of conversion plans: one function per kind of stored layer, each checking the
  * shapes it consumes and producing the weight in our layout.
  */
+import { ArchitectureError } from '../errors';
 import { ShapeReader, type WeightPlan } from './plan';
 import { convKernelToHwio, transpose2d } from './layout';
-import { foldedDivisor, sigmaBigGanPowerStep, sigmaTorchEval } from './spectral_norm';
+import { foldedDivisor, sigmaBigGanPowerStep, sigmaTorchEval, tfFlattenOrder } from './spectral_norm';
 
 /** A tensor copied as it is (biases, BN statistics, embeddings). */
 export function plainWeight(r: ShapeReader, key: string, shape: number[], name = key): WeightPlan {
@@ -37,10 +38,43 @@ function bigganSn(r: ShapeReader, prefix: string, torchShape: number[], snEps: n
   return { keys, sigma };
 }
 
-export type SnStyle = { kind: 'torch' } | { kind: 'biggan'; eps: number };
+/**
+ * TF Hub BigGAN as ivclab converted it: torch's SN, with conv matrices flattened in TF's
+ * [kh, kw, in] order. Files written before torch's SN had `weight_v` store `weight` (already
+ * divided by sigma) instead; that is the effective weight as it is.
+ */
+function tfhubSn(r: ShapeReader, prefix: string, torchShape: number[]) {
+  const out = torchShape[0];
+  if (r.has(`${prefix}.weight_v`)) {
+    const { keys } = torchSn(r, prefix, torchShape);
+    const sigma = (get: (k: string) => { data: Float32Array }) =>
+      foldedDivisor(sigmaTorchEval(tfFlattenOrder(get(keys[0]).data, torchShape), out, get(keys[1]).data, get(keys[2]).data));
+    return { keys, sigma };
+  }
+  const keys = [`${prefix}.weight`, `${prefix}.weight_orig`, `${prefix}.weight_u`];
+  if (!r.has(keys[0])) {
+    throw new ArchitectureError(
+      `Missing key '${prefix}.weight_v' (or '${keys[0]}', in files written before torch stored v): this is not a ` +
+        'complete TF Hub BigGAN generator state_dict.',
+    );
+  }
+  r.expect(keys[0], torchShape);
+  r.expect(keys[1], torchShape);
+  r.expect(keys[2], [out]);
+  return { keys, sigma: () => 1 };
+}
+
+export type SnStyle = { kind: 'torch' } | { kind: 'biggan'; eps: number } | { kind: 'tfhub' };
 
 function sn(r: ShapeReader, prefix: string, torchShape: number[], style: SnStyle) {
-  return style.kind === 'torch' ? torchSn(r, prefix, torchShape) : bigganSn(r, prefix, torchShape, style.eps);
+  switch (style.kind) {
+    case 'torch':
+      return torchSn(r, prefix, torchShape);
+    case 'biggan':
+      return bigganSn(r, prefix, torchShape, style.eps);
+    case 'tfhub':
+      return tfhubSn(r, prefix, torchShape);
+  }
 }
 
 /** SN Linear [out, in] stored as [in, out] so that y = x @ W. */

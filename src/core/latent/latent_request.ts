@@ -8,7 +8,7 @@
  * sample's seed share slot 0's z, which makes the plain case equal to the reference's single z.
  * Sample i of a batch uses seed + i for every slot that is not pinned.
  */
-import { latentSlots, type Architecture } from '../config/architecture';
+import { isHierarchical, latentSlots, type Architecture } from '../config/architecture';
 import { SettingsError } from '../errors';
 import { Rng } from './rng';
 import { joinSlots, slotLayout } from './slot_latents';
@@ -55,7 +55,7 @@ export function drawSlot(seed: number, slot: number, size: number, truncation: n
 }
 
 export function slotSize(arch: Architecture): number {
-  return arch.family === 'biggan' ? arch.chunkSize : arch.zDim;
+  return isHierarchical(arch) ? arch.chunkSize : arch.zDim;
 }
 
 /** A slot's values for one sample: its own values or seed if it has them, scaled by its strength. */
@@ -70,7 +70,7 @@ function slotValues(arch: Architecture, req: LatentRequest, slot: number, sample
     if (s?.seed !== undefined) checkSeed(s.seed);
     // BigGAN's chunks are separate draws; BigGAN-deep's slots are all whole z's from stream 0, so
     // a slot pinned to the seed it had keeps exactly the z it had.
-    const stream = arch.family === 'biggan' ? slot : 0;
+    const stream = isHierarchical(arch) ? slot : 0;
     v = drawSlot(s?.seed ?? sampleSeed, stream, size, req.truncation, req.mode);
   }
   const k = s?.strength ?? 1;

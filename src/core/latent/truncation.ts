@@ -1,8 +1,8 @@
 /**
  * The two truncation conventions users meet (Brock et al. 2019, section 3.1, "truncation trick"):
  * - 'scaled': z = t * truncnorm(-2, 2), as TF Hub's colab and the BigGAN-deep port do; for
- *   BigGAN-deep, t also picks the batch-norm statistics. The released models' published samples
- *   use this, so it is the default.
+ *   BigGAN-deep and the TF Hub BigGAN, t also picks the batch-norm statistics (in both modes). The
+ *   released models' published samples use this, so it is the default.
  * - 'threshold': every component with |z_i| > t is resampled, as in the paper and BigGAN-PyTorch.
  */
 import { SettingsError } from '../errors';

@@ -1,9 +1,12 @@
 /** Builds a generator from the artifacts any tf.io loader returns for our model.json. */
 import * as tf from '@tensorflow/tfjs-core';
+import type { Architecture } from '../config/architecture';
 import { ModelFormatError } from '../errors';
-import { BigGanDeepGenerator, type StatTable } from '../nets/biggan_deep_generator';
+import { BigGanDeepGenerator } from '../nets/biggan_deep_generator';
 import { BigGanGenerator } from '../nets/biggan_generator';
-import type { Generator, GeneratorOptions } from '../nets/generator';
+import { BigGanTfHubGenerator } from '../nets/biggan_tfhub_generator';
+import type { Generator } from '../nets/generator';
+import type { StatTable } from '../nets/truncation_stats';
 import { WeightStore } from '../nets/weight_store';
 import { readTopology, type ModelTopology } from './model_format';
 
@@ -34,15 +37,23 @@ function decode(artifacts: tf.io.ModelArtifacts): tf.NamedTensorMap {
   return tf.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs);
 }
 
-/** Moves BigGAN-deep's stat tables to the CPU, where rows are blended per truncation. */
+/** Truncation-indexed statistic tables: [rows, C] means and variances under these two names. */
+const STAT_TABLE_NAMES = [
+  { means: 'running_means', vars: 'running_vars' }, // BigGAN-deep
+  { means: 'standing_means', vars: 'standing_vars' }, // TF Hub BigGAN
+];
+
+/** Moves the stat tables to the CPU, where rows are blended per truncation. */
 async function takeStatTables(tensors: tf.NamedTensorMap): Promise<Map<string, StatTable>> {
   const tables = new Map<string, StatTable>();
   for (const name of Object.keys(tensors)) {
-    if (!name.endsWith('.running_means')) continue;
-    const prefix = name.slice(0, -'.running_means'.length);
+    const names = STAT_TABLE_NAMES.find((n) => name.endsWith(`.${n.means}`));
+    if (!names) continue;
+    const prefix = name.slice(0, -names.means.length - 1);
+    const varsName = `${prefix}.${names.vars}`;
     const means = tensors[name];
-    const vars = tensors[`${prefix}.running_vars`];
-    if (!vars) throw new ModelFormatError(`The model has '${name}' but no '${prefix}.running_vars'.`);
+    const vars = tensors[varsName];
+    if (!vars) throw new ModelFormatError(`The model has '${name}' but no '${varsName}'.`);
     tables.set(prefix, {
       means: (await means.data()) as Float32Array,
       vars: (await vars.data()) as Float32Array,
@@ -51,22 +62,29 @@ async function takeStatTables(tensors: tf.NamedTensorMap): Promise<Map<string, S
     means.dispose();
     vars.dispose();
     delete tensors[name];
-    delete tensors[`${prefix}.running_vars`];
+    delete tensors[varsName];
   }
   return tables;
 }
 
-export async function loadGenerator(artifacts: tf.io.ModelArtifacts, options: GeneratorOptions = {}): Promise<LoadedModel> {
+async function buildGenerator(arch: Architecture, store: WeightStore, tensors: tf.NamedTensorMap): Promise<Generator> {
+  switch (arch.family) {
+    case 'biggan-deep':
+      return new BigGanDeepGenerator(arch, store, await takeStatTables(tensors));
+    case 'biggan':
+      return new BigGanGenerator(arch, store);
+    case 'biggan-tfhub':
+      return new BigGanTfHubGenerator(arch, store, await takeStatTables(tensors));
+  }
+}
+
+export async function loadGenerator(artifacts: tf.io.ModelArtifacts): Promise<LoadedModel> {
   const topology = readTopology(artifacts.modelTopology);
   const tensors = decode(artifacts);
   const arch = topology.architecture;
   const store = new WeightStore(tensors);
   try {
-    const generator =
-      arch.family === 'biggan-deep'
-        ? new BigGanDeepGenerator(arch, store, await takeStatTables(tensors), options)
-        : new BigGanGenerator(arch, store, options);
-    return { generator, topology, weights: store };
+    return { generator: await buildGenerator(arch, store, tensors), topology, weights: store };
   } catch (e) {
     store.dispose();
     throw e;

@@ -4,13 +4,14 @@
  * loader (HTTP with progress, IndexedDB, browser files) reads it unchanged.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import type { Architecture } from '../config/architecture';
+import type { Architecture, Family } from '../config/architecture';
 import type { NamedWeight } from '../convert/convert';
 import { ModelFormatError } from '../errors';
 import { validateArchitecture } from '../config/validate_architecture';
 import { encodeFloat16 } from './float16';
 
 export const MODEL_FORMAT = 'biggan-explorer-model';
+const FAMILIES: readonly Family[] = ['biggan-deep', 'biggan', 'biggan-tfhub'];
 export const MODEL_FORMAT_VERSION = 1;
 export const DEFAULT_SHARD_BYTES = 4 * 1024 * 1024;
 
@@ -136,7 +137,7 @@ export function readTopology(topology: unknown): ModelTopology {
     );
   }
   const a = t.architecture as Partial<Architecture> | undefined;
-  if (!a || (a.family !== 'biggan' && a.family !== 'biggan-deep')) {
+  if (!a || !FAMILIES.includes(a.family as Family)) {
     throw new ModelFormatError(`Unknown model family '${String(a?.family)}' in model.json.`);
   }
   validateArchitecture(a as Architecture);

@@ -8,48 +8,41 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BigGanDeepArchitecture, DeepLayer } from '../config/architecture';
 import { SettingsError } from '../errors';
-import { blendStatRows, selectStats } from './bn_stats';
-import type { Generator, GeneratorInputs, GeneratorOptions } from './generator';
-import { conv, disposeAfter, inverseStd, linear, normalizeRelu, upsample2x, upsampleConv } from './layer_ops';
+import { selectStats } from './bn_stats';
+import type { Generator, GeneratorInputs } from './generator';
+import { conv, disposeAfter, linear, normalizeRelu, upsample2x, upsampleConv } from './layer_ops';
 import { selfAttention } from './self_attention';
-import { inSubBatches, subBatchSize } from './batch_chunks';
+import { useFastWasmSlice } from './wasm_slice';
+import { inSubBatches, maxSubBatch } from './batch_chunks';
+import { TruncationStats, type FixedStats, type StatTable } from './truncation_stats';
 import type { WeightStore } from './weight_store';
 
-/** A BN layer's statistic tables, [nStats, C] each, kept on the CPU to blend rows exactly. */
-export interface StatTable {
-  means: Float32Array;
-  vars: Float32Array;
-  channels: number;
-}
-
-interface FixedStats {
-  mean: tf.Tensor1D;
-  invStd: tf.Tensor1D;
-}
+type Stats = ReadonlyMap<string, FixedStats>;
 
 const layerKey = (m: number) => `generator.layers.${m}`;
 
 export class BigGanDeepGenerator implements Generator {
-  private cached: { truncation: number; stats: Map<string, FixedStats> } | null = null;
+  private readonly stats: TruncationStats;
 
   constructor(
     readonly architecture: BigGanDeepArchitecture,
     private readonly weights: WeightStore,
-    private readonly statTables: ReadonlyMap<string, StatTable>,
-    private readonly options: GeneratorOptions = {},
-  ) {}
+    statTables: ReadonlyMap<string, StatTable>,
+  ) {
+    this.stats = new TruncationStats(statTables, (t) => selectStats(t, architecture.nStats), architecture.eps, architecture.nStats);
+  }
 
   generate(inputs: GeneratorInputs): tf.Tensor4D {
     const { truncation } = inputs;
     if (!(truncation > 0 && truncation <= 1)) {
       throw new SettingsError(`Truncation must be in (0, 1] for BigGAN-deep; got ${truncation}.`);
     }
-    const size = subBatchSize(this.architecture, this.options.maxActivationBytes);
-    const stats = this.statsFor(truncation);
-    return inSubBatches(inputs, size, (part) => this.forward(part, stats));
+    const stats = this.stats.at(truncation);
+    useFastWasmSlice();
+    return inSubBatches(inputs, maxSubBatch(this.architecture), (part) => this.forward(part, stats));
   }
 
-  private forward({ z, classVector, slotZ = [] }: GeneratorInputs, stats: Map<string, FixedStats>): tf.Tensor4D {
+  private forward({ z, classVector, slotZ = [] }: GeneratorInputs, stats: Stats): tf.Tensor4D {
     const a = this.architecture;
     return tf.tidy(() => {
       const w = this.weights;
@@ -88,7 +81,7 @@ export class BigGanDeepGenerator implements Generator {
   }
 
   /** GenBlock: four BN-ReLU-conv steps (1x1, 3x3, 3x3, 1x1) in a bottleneck, plus the skip. */
-  private genBlock(x: tf.Tensor4D, l: DeepLayer, p: string, cond: tf.Tensor2D, stats: Map<string, FixedStats>): tf.Tensor4D {
+  private genBlock(x: tf.Tensor4D, l: DeepLayer, p: string, cond: tf.Tensor2D, stats: Stats): tf.Tensor4D {
     const w = this.weights;
     const bnRelu = (t: tf.Tensor4D, k: number) => {
       const s = stats.get(`${p}.bn_${k}`)!;
@@ -98,7 +91,7 @@ export class BigGanDeepGenerator implements Generator {
     // Each temporary is disposed once used, so the block holds few full-size tensors at a time.
     let h = disposeAfter((t) => conv(t, w, `${p}.conv_0`), bnRelu(x, 0));
     h = disposeAfter((t) => bnRelu(t, 1), h);
-    h = disposeAfter((t) => (l.upsample ? upsampleConv(t, w, `${p}.conv_1`, this.options.phaseConvMinChannels) : conv(t, w, `${p}.conv_1`)), h);
+    h = disposeAfter((t) => (l.upsample ? upsampleConv(t, w, `${p}.conv_1`) : conv(t, w, `${p}.conv_1`)), h);
     h = disposeAfter((t) => conv(t, w, `${p}.conv_2`), disposeAfter((t) => bnRelu(t, 2), h));
     h = disposeAfter((t) => conv(t, w, `${p}.conv_3`), disposeAfter((t) => bnRelu(t, 3), h));
     let skip = l.inChannels === l.outChannels ? x : tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, l.outChannels]);
@@ -106,31 +99,8 @@ export class BigGanDeepGenerator implements Generator {
     return tf.add(h, skip);
   }
 
-  /** Blended statistics for one truncation, kept until the truncation changes. */
-  private statsFor(truncation: number): Map<string, FixedStats> {
-    if (this.cached?.truncation === truncation) return this.cached.stats;
-    this.disposeStats();
-    const sel = selectStats(truncation, this.architecture.nStats);
-    const stats = new Map<string, FixedStats>();
-    for (const [prefix, table] of this.statTables) {
-      const mean = tf.tensor1d(blendStatRows(table.means, table.channels, sel));
-      const variance = blendStatRows(table.vars, table.channels, sel);
-      stats.set(prefix, { mean, invStd: tf.tidy(() => inverseStd(tf.tensor1d(variance), this.architecture.eps)) });
-    }
-    this.cached = { truncation, stats };
-    return stats;
-  }
-
-  private disposeStats(): void {
-    for (const s of this.cached?.stats.values() ?? []) {
-      s.mean.dispose();
-      s.invStd.dispose();
-    }
-    this.cached = null;
-  }
-
   dispose(): void {
-    this.disposeStats();
+    this.stats.dispose();
     this.weights.dispose();
   }
 }

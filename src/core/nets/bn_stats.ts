@@ -1,9 +1,13 @@
 /**
- * BigGAN-deep's per-truncation batch-norm statistics (TF Hub's BigGAN-deep modules, as ported by
- * huggingface/pytorch-pretrained-BigGAN). Each BN layer stores `n_stats` rows of means and
- * variances; the truncation picks or blends two of them. We reproduce the reference's arithmetic
- * exactly, quirks included (REFERENCE.md, "Which stats, exactly").
+ * Per-truncation batch-norm statistics. Each BN layer stores rows of means and variances; the
+ * truncation picks or blends two of them.
+ * - BigGAN-deep (TF Hub's BigGAN-deep modules, as ported by huggingface/pytorch-pretrained-BigGAN):
+ *   `n_stats` rows for t = 0, 1/(n-1), ..., 1. We reproduce the reference's arithmetic exactly,
+ *   quirks included (REFERENCE.md, "Which stats, exactly").
+ * - TF Hub BigGAN: row i holds t = (i + 1) / rows, blended linearly in between (REFERENCE.md,
+ *   "Standing statistics"; without ivclab's off-by-one lookup).
  */
+import { SettingsError } from '../errors';
 
 export interface StatSelection {
   index: number;
@@ -16,6 +20,27 @@ export function selectStats(truncation: number, nStats: number): StatSelection {
   const q = truncation / step;
   const index = Math.trunc(q);
   return { index, coef: q - index };
+}
+
+/** Distance below which t counts as sitting on a row of the standing-statistics grid. */
+const ON_GRID = 1e-9;
+
+/**
+ * TF Hub BigGAN's standing statistics: row i holds t = (i + 1) / rows. On a grid point that row
+ * alone; between two, the upper row weighted by how far t is past the lower one. Expressed as a
+ * StatSelection (coef weights the lower row), so blendStatRows serves both families.
+ */
+export function selectStandingStats(truncation: number, rows: number): StatSelection {
+  const q = truncation * rows; // 1-based row position
+  const nearest = Math.round(q);
+  if (Math.abs(q - nearest) < ON_GRID * rows && nearest >= 1 && nearest <= rows) return { index: nearest - 1, coef: 0 };
+  if (!(q > 1 && q < rows)) {
+    throw new SettingsError(
+      `Truncation ${truncation} is outside this model's standing statistics, which cover ${1 / rows} to 1.`,
+    );
+  }
+  const lower = Math.floor(q);
+  return { index: lower - 1, coef: 1 - (q - lower) };
 }
 
 /**

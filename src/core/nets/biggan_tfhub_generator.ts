@@ -1,0 +1,95 @@
+/**
+ * The original BigGAN generator (Brock et al. 2019, appendix B, Fig. 15) as DeepMind released it
+ * on TF Hub (`biggan-{128,256,512}/2`), computed as ivclab's PyTorch conversion does (REFERENCE.md,
+ * "BigGAN as DeepMind released it on TF Hub"), in NHWC. z is split into one chunk per block plus
+ * one for the first linear layer; each block is conditioned on [its chunk, class embedding] (chunk
+ * first, unlike BigGAN-PyTorch), and every batch norm uses the standing statistics recorded for the
+ * truncation.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { BigGanTfHubArchitecture } from '../config/architecture';
+import { SettingsError } from '../errors';
+import { inSubBatches, maxSubBatch } from './batch_chunks';
+import { selectStandingStats } from './bn_stats';
+import type { Generator, GeneratorInputs } from './generator';
+import { conv, disposeAfter, linear, normalizeRelu, upsample2x, upsampleConv } from './layer_ops';
+import { selfAttention } from './self_attention';
+import { TruncationStats, type FixedStats, type StatTable } from './truncation_stats';
+import { useFastWasmSlice } from './wasm_slice';
+import type { WeightStore } from './weight_store';
+
+type Stats = ReadonlyMap<string, FixedStats>;
+
+const blockKey = (i: number) => (i === 0 ? 'gblock' : `gblock_${i}`);
+
+export class BigGanTfHubGenerator implements Generator {
+  private readonly stats: TruncationStats;
+
+  constructor(
+    readonly architecture: BigGanTfHubArchitecture,
+    private readonly weights: WeightStore,
+    statTables: ReadonlyMap<string, StatTable>,
+  ) {
+    const bns = [...architecture.blocks.flatMap((_, i) => [`${blockKey(i)}.hyperbn`, `${blockKey(i)}.hyperbn_1`]).map((p) => `${p}.crossreplicabn`), 'scaledcrossreplicabn'];
+    this.stats = new TruncationStats(statTables, (t) => selectStandingStats(t, architecture.nStats), architecture.eps, architecture.nStats, bns);
+  }
+
+  generate(inputs: GeneratorInputs): tf.Tensor4D {
+    const { truncation } = inputs;
+    if (!(truncation > 0 && truncation <= 1)) {
+      throw new SettingsError(`Truncation must be in (0, 1] for the TF Hub BigGAN; got ${truncation}.`);
+    }
+    const stats = this.stats.at(truncation);
+    useFastWasmSlice();
+    return inSubBatches(inputs, maxSubBatch(this.architecture), (part) => this.forward(part, stats));
+  }
+
+  private forward({ z, classVector, slotZ = [] }: GeneratorInputs, stats: Stats): tf.Tensor4D {
+    const a = this.architecture;
+    return tf.tidy(() => {
+      const w = this.weights;
+      const n = z.shape[0];
+      const chunks = tf.split<tf.Tensor2D>(z, a.blocks.length + 1, 1).map((c, i) => slotZ[i] ?? c); // each [N, chunk]
+      const embed = tf.matMul(classVector, w.get<tf.Tensor2D>('linear.weight')) as tf.Tensor2D; // [N, E]
+      let h = tf.reshape<tf.Rank.R4>(linear(chunks[0], w, 'g_z.g_linear', true), [n, 4, 4, 16 * a.channelWidth]); // [N, 4, 4, 16ch]
+      // Each block in its own tidy, so its intermediates are freed before the next one runs.
+      const step = (f: (x: tf.Tensor4D) => tf.Tensor4D) => {
+        const x = h;
+        h = tf.tidy(() => f(x));
+        x.dispose();
+      };
+      a.blocks.forEach((b, i) => {
+        step((x) => this.gBlock(x, blockKey(i), tf.concat<tf.Tensor2D>([chunks[i + 1], embed], 1), stats));
+        if (b.attention) {
+          step((x) =>
+            selfAttention(x, w, { theta: 'attention.theta', phi: 'attention.phi', g: 'attention.g', o: 'attention.o_conv', gamma: 'attention.gamma' }),
+          );
+        }
+      });
+      const s = stats.get('scaledcrossreplicabn')!;
+      h = normalizeRelu(h, s.mean, s.invStd, w.get('scaledcrossreplicabn.weight'), w.get('scaledcrossreplicabn.bias'));
+      return tf.tanh(conv(h, w, 'conv_2d'));
+    });
+  }
+
+  /** GBlock: HyperBN-ReLU-up-conv3x3, HyperBN-ReLU-conv3x3, plus an upsampled 1x1-conv skip. */
+  private gBlock(x: tf.Tensor4D, p: string, cond: tf.Tensor2D, stats: Stats): tf.Tensor4D {
+    const w = this.weights;
+    const hyperBnRelu = (t: tf.Tensor4D, bn: string) => {
+      const s = stats.get(`${p}.${bn}.crossreplicabn`)!;
+      const gain = tf.add(linear(cond, w, `${p}.${bn}.gamma`), 1); // [N, C]
+      return normalizeRelu(t, s.mean, s.invStd, gain, linear(cond, w, `${p}.${bn}.beta`));
+    };
+    // Each temporary is disposed once used, so the block holds few full-size tensors at a time.
+    let h = disposeAfter((t) => upsampleConv(t, w, `${p}.conv0`), hyperBnRelu(x, 'hyperbn'));
+    h = disposeAfter((t) => conv(t, w, `${p}.conv1`), disposeAfter((t) => hyperBnRelu(t, 'hyperbn_1'), h));
+    // The skip's 1x1 conv commutes with nearest upsampling: run it at the input's resolution.
+    const skip = disposeAfter(upsample2x, conv(x, w, `${p}.conv_sc`));
+    return disposeAfter((t) => tf.add(t, skip), h);
+  }
+
+  dispose(): void {
+    this.stats.dispose();
+    this.weights.dispose();
+  }
+}
