@@ -34,6 +34,8 @@ const models = {
   deepLegacy: join(tmp, 'deep-legacy'),
   deepZip: join(tmp, 'deep-zip'),
   biggan: join(tmp, 'biggan'),
+  tfhubLegacy: join(tmp, 'tfhub-legacy'),
+  tfhubZip: join(tmp, 'tfhub-zip'),
 };
 
 describe('biggan convert and info', () => {
@@ -44,6 +46,8 @@ describe('biggan convert and info', () => {
       biggan('convert', fixturePath('biggan-deep', 'pytorch_model.zip.bin'), '--config', deepConfig, '--out', models.deepZip),
     ]);
     results.push(await biggan('convert', fixturePath('biggan', 'G.zip.pth'), '--out', models.biggan));
+    results.push(await biggan('convert', fixturePath('biggan-tfhub', 'biggan128-release.legacy.pt'), '--out', models.tfhubLegacy));
+    results.push(await biggan('convert', fixturePath('biggan-tfhub', 'biggan128-release.zip.pt'), '--out', models.tfhubZip));
     for (const r of results) expect(r.code, r.stderr).toBe(0);
   });
 
@@ -52,6 +56,8 @@ describe('biggan convert and info', () => {
       [models.deepLegacy, 'BigGAN-deep'],
       [models.deepZip, 'BigGAN-deep'],
       [models.biggan, 'BigGAN (hierarchical latent)'],
+      [models.tfhubLegacy, 'BigGAN, TF Hub release'],
+      [models.tfhubZip, 'BigGAN, TF Hub release'],
     ]) {
       const r = await biggan('info', join(dir, 'model.json'));
       expect(r.code, r.stdout).toBe(0);
@@ -64,6 +70,17 @@ describe('biggan convert and info', () => {
   it('gives the same model from the legacy and the zip container', () => {
     const shards = (d: string) => readdirSync(d).filter((f) => f.endsWith('.bin')).sort().map((f) => readFileSync(join(d, f)));
     expect(Buffer.concat(shards(models.deepLegacy)).equals(Buffer.concat(shards(models.deepZip)))).toBe(true);
+    expect(Buffer.concat(shards(models.tfhubLegacy)).equals(Buffer.concat(shards(models.tfhubZip)))).toBe(true);
+  });
+
+  it('names the TF Hub layout of a raw release file and reads its latent split off the shapes', async () => {
+    const r = await biggan('info', fixturePath('biggan-tfhub', 'biggan128-release.zip.pt'));
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toContain('family:      BigGAN, TF Hub release');
+    expect(r.stdout).toMatch(/z: +120 in 6 chunks of 20, class embedding 128 \(chunk first\)/);
+    expect(r.stdout).toMatch(/attention at 64 px/);
+    expect(r.stdout).toMatch(/eps 0.0001, 50 standing-statistic rows/);
+    expect(r.stdout).toContain('problems:    none');
   });
 
   it('converts a released-like file of non-contiguous views to the same weights', async () => {
@@ -89,10 +106,11 @@ describe('biggan sample', () => {
   it.each([
     ...caseNames('biggan-deep').map((c) => ['biggan-deep', c] as const),
     ...caseNames('biggan').map((c) => ['biggan', c] as const),
+    ...caseNames('biggan-tfhub').map((c) => ['biggan-tfhub', c] as const),
   ])('%s %s: --z/--class-vector --out-npy writes what the reference wrote', async (family, name) => {
     const out = join(tmp, `${family}-${name}.npy`);
-    const dir = family === 'biggan' ? models.biggan : models.deepZip;
-    const t = family === 'biggan-deep' ? ['--truncation', String(readCase(family, name).truncation)] : [];
+    const dir = { biggan: models.biggan, 'biggan-deep': models.deepZip, 'biggan-tfhub': models.tfhubLegacy }[family];
+    const t = family === 'biggan' ? [] : ['--truncation', String(readCase(family, name).truncation)];
     const r = await biggan('sample', '--model', dir,
       '--z', fixturePath(family, 'cases', name, 'z.npy'),
       '--class-vector', fixturePath(family, 'cases', name, 'class.npy'), ...t, '--out-npy', out);
@@ -113,6 +131,16 @@ describe('biggan sample', () => {
     expect([png.width, png.height, png.channels]).toEqual([128, 128, 3]);
     expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
     expect(JSON.parse(png.text.biggan)).toMatchObject({ seed: 3, classes: [{ index: 207, weight: 1 }] });
+  });
+
+  it('samples the TF Hub layout by class name: a PNG whose record names the family', async () => {
+    const out = join(tmp, 'tfhub.png');
+    const r = await biggan('sample', '--model', models.tfhubZip, '--class', 'golden retriever', '--truncation', '0.41', '--seed', '5', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    const png = decode(readFileSync(out));
+    expect([png.width, png.height, png.channels]).toEqual([128, 128, 3]);
+    expect(JSON.parse(png.text.biggan)).toMatchObject({ seed: 5, truncation: 0.41, model: { family: 'biggan-tfhub', resolution: 128 } });
+    expect(new Set(png.data).size).toBeGreaterThan(16);
   });
 
   it('writes a grid of a blend', async () => {
