@@ -5,6 +5,7 @@ import { ClassPicker } from './components/ClassPicker';
 import { DropOverlay } from './components/DropOverlay';
 import { HistoryPanel } from './components/HistoryPanel';
 import { InterpolationPanel } from './components/InterpolationPanel';
+import { Intro } from './components/Intro';
 import { ModelPanel } from './components/ModelPanel';
 import { Notices } from './components/Notices';
 import { SampleArea } from './components/SampleArea';
@@ -30,6 +31,7 @@ export function App() {
           <ChunkList />
         </aside>
         <div className="outputs">
+          <Intro />
           <SampleArea />
           <InterpolationPanel />
           <HistoryPanel />

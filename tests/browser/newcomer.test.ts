@@ -98,6 +98,48 @@ describe.skipIf(!chromiumAvailable())('the page for a newcomer', () => {
     expect([png.width, png.height]).toEqual([256, 256]);
   });
 
+  it('says what this is: an intro with the paper and the sources, dismissed for good, back from "About"', async () => {
+    const intro = page.locator('[data-testid=intro]');
+    await intro.waitFor();
+    expect(await intro.textContent()).toMatch(/BigGAN.*generative adversarial network/s);
+    const links = await intro.locator('a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+    expect(links).toContain('https://arxiv.org/abs/1809.11096');
+    expect(links.some((l) => l.includes('huggingface.co'))).toBe(true);
+    expect(links.some((l) => l.includes('BigGAN-PyTorch'))).toBe(true);
+    for (const control of ['Model', 'Class', 'Truncation', 'Seed', 'Latent chunks']) expect(await intro.locator('dt', { hasText: control }).count()).toBe(1);
+    await page.click('[data-testid=intro-dismiss]');
+    await intro.waitFor({ state: 'detached' });
+    await page.reload();
+    await waitForSamples(page);
+    expect(await intro.count()).toBe(0);
+    await page.click('[data-testid=intro-open]');
+    await intro.waitFor();
+    await page.click('[data-testid=intro-dismiss]');
+  });
+
+  it('explains the truncation modes, latent chunks and strength in plain words', async () => {
+    const help = page.locator('[data-testid=mode-help]');
+    expect(await help.textContent()).toMatch(/multiplied by t/);
+    await page.locator('label', { hasText: 'Redraw |z| > t' }).click();
+    expect(await help.textContent()).toMatch(/drawn again/);
+    await page.locator('label', { hasText: 'Scale z by t' }).click();
+    expect(await page.textContent('[data-testid=chunk-help]')).toMatch(/BigGAN cuts z into chunks.*each other one conditions one block/s);
+    expect(await page.locator('.chunk-head', { hasText: 'strength' }).isVisible()).toBe(true);
+    // The truncation value is no live region: a drag must not announce every step.
+    expect(await page.locator('#truncation-title').locator('xpath=../..').locator('output, [aria-live]').count()).toBe(0);
+  });
+
+  it('marks a resampled chunk as pinned to its own seed', async () => {
+    const chunk = page.locator('[data-testid=chunk][data-slot="2"]');
+    expect(await chunk.locator('[data-testid=chunk-pin]').count()).toBe(0);
+    await chunk.locator('[data-testid=chunk-resample]').click();
+    const pin = chunk.locator('[data-testid=chunk-pin]');
+    await pin.waitFor();
+    expect(await pin.textContent()).toMatch(new RegExp(`pinned · seed ${await chunk.getAttribute('data-seed')}`));
+    await page.click('[data-testid=resample-unlocked]');
+    await pin.waitFor({ state: 'detached' });
+  });
+
   it('logged no console errors', () => {
     expect(errors).toEqual([]);
   });

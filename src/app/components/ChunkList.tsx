@@ -1,14 +1,21 @@
 /** One row per latent slot (generator block): lock, resample, strength; and "resample unlocked". */
+import type { Architecture } from '../../core/config/architecture';
 import { resampleSlot, resampleUnlocked, resetSlots, setStrength, toggleLock } from '../actions/settings_actions';
 import { useStore } from '../store/store';
 import { LockIcon, ResampleIcon } from './Icons';
 import { Section } from './Section';
 
+/** What a slot is, in each family's terms. */
+function slotHelp(family: Architecture['family']): string {
+  return family === 'biggan-deep'
+    ? 'BigGAN-deep gives every block the whole z, so each row here is a whole z for one block (the first for the linear layer).'
+    : 'BigGAN cuts z into chunks: the first feeds the linear layer that lays out the image, each other one conditions one block (coarse blocks decide shape, fine ones texture).';
+}
+
 export function ChunkList() {
   const slots = useStore((s) => s.slots);
   const info = useStore((s) => s.modelInfo);
   if (!info) return null;
-  const deep = info.architecture.family === 'biggan-deep';
   return (
     <Section
       title="Latent chunks"
@@ -19,16 +26,31 @@ export function ChunkList() {
         </button>
       }
     >
-      <p className="help">
-        {deep ? 'Each block reads its own z.' : 'z is split into one chunk per block.'} Lock a chunk to keep it while the
-        rest changes.
+      <p className="help" data-testid="chunk-help">
+        {slotHelp(info.architecture.family)} Lock a chunk to keep it while the rest changes; resample one to give it
+        its own new seed; <strong>strength</strong> multiplies its values (0 silences it, 1 is as drawn, 2 exaggerates).
       </p>
+      <div className="chunk-head" aria-hidden="true">
+        <span>chunk</span>
+        <span>lock</span>
+        <span>new</span>
+        <span>strength</span>
+      </div>
       <ul className="chunks">
         {slots.map((x, i) => {
           const name = info.slots[i] ?? `slot ${i}`;
+          const pinned = x.seed !== undefined;
+          const strengthId = `strength-${i}`;
           return (
-            <li key={i} data-testid="chunk" data-slot={i} data-locked={x.locked} data-seed={x.seed ?? ''}>
-              <span className="chunk-name">{name}</span>
+            <li key={i} data-testid="chunk" data-slot={i} data-locked={x.locked} data-seed={x.seed ?? ''} data-pinned={pinned}>
+              <span className="chunk-name">
+                {name}
+                {pinned && (
+                  <span className="chunk-pin" data-testid="chunk-pin" title={x.locked ? 'Locked: keeps this seed when the sample seed changes' : 'Resampled: uses its own seed until the sample seed changes'}>
+                    {x.locked ? 'locked' : 'pinned'} · seed {x.seed}
+                  </span>
+                )}
+              </span>
               <button
                 type="button"
                 className="icon-button"
@@ -50,16 +72,22 @@ export function ChunkList() {
               >
                 <ResampleIcon />
               </button>
-              <input
-                type="range"
-                min={0}
-                max={2}
-                step={0.05}
-                value={x.strength}
-                aria-label={`Strength of ${name}`}
-                onChange={(e) => setStrength(i, Number(e.target.value))}
-              />
-              <span className="value">{x.strength.toFixed(2)}</span>
+              <label className="chunk-strength" htmlFor={strengthId}>
+                <span className="sr-only">Strength of {name}</span>
+                <input
+                  id={strengthId}
+                  type="range"
+                  min={0}
+                  max={2}
+                  step={0.05}
+                  value={x.strength}
+                  aria-valuetext={`× ${x.strength.toFixed(2)}`}
+                  onChange={(e) => setStrength(i, Number(e.target.value))}
+                />
+              </label>
+              <span className="value" aria-hidden="true">
+                ×{x.strength.toFixed(2)}
+              </span>
             </li>
           );
         })}

@@ -2,6 +2,7 @@
 import { setCurrent } from '../actions/settings_actions';
 import { useStore } from '../store/store';
 import { ExportBar } from './ExportBar';
+import { AboutButton } from './Intro';
 import { ModelStatus } from './ModelStatus';
 import { SampleCanvas } from './SampleCanvas';
 
@@ -17,6 +18,7 @@ export function SampleArea() {
       <div className="stage-head">
         <ModelStatus />
         <div className="stage-actions">
+          <AboutButton />
           {rendering && <span className="spinner" role="img" aria-label="Drawing" />}
         </div>
       </div>

@@ -4,11 +4,19 @@ import { useStore } from '../store/store';
 import { MAX_TRUNCATION, MIN_TRUNCATION } from '../../core/latent/truncation';
 import { Section } from './Section';
 
+const MODE_HELP = {
+  scaled:
+    'Scale z by t: z is drawn from a normal cut at ±2, then every value is multiplied by t. Small t pulls every sample towards the same “average” image. This is what TF Hub and the released BigGAN-deep samples use (for BigGAN-deep, t also picks its batch-norm statistics).',
+  threshold:
+    'Redraw |z| > t: every value of z farther than t from zero is drawn again until it falls inside. Small t keeps z near zero, so samples get typical and alike. This is the paper’s “truncation trick” (BigGAN-PyTorch).',
+} as const;
+
 export function TruncationControl() {
   const t = useStore((s) => s.truncation);
   const mode = useStore((s) => s.mode);
   return (
-    <Section title="Truncation" id="truncation" aside={<output htmlFor="truncation-input" className="value">{t.toFixed(2)}</output>}>
+    // A plain span, not <output>: that is a live region, and a slider drag would announce every step.
+    <Section title="Truncation" id="truncation" aside={<span className="value" aria-hidden="true">{t.toFixed(2)}</span>}>
       <input
         id="truncation-input"
         data-testid="truncation"
@@ -18,6 +26,7 @@ export function TruncationControl() {
         step={0.01}
         value={t}
         aria-label="Truncation"
+        aria-valuetext={t.toFixed(2)}
         aria-describedby="truncation-help"
         onChange={(e) => setTruncation(Number(e.target.value))}
       />
@@ -26,15 +35,18 @@ export function TruncationControl() {
       </p>
       <fieldset className="segmented">
         <legend className="sr-only">Truncation convention</legend>
-        <label title="z = t × a normal cut at ±2, as TF Hub and BigGAN-deep's published samples (the truncation also picks BigGAN-deep's batch-norm statistics)">
-          <input type="radio" name="mode" value="scaled" checked={mode === 'scaled'} onChange={() => setMode('scaled')} />
+        <label>
+          <input type="radio" name="mode" value="scaled" checked={mode === 'scaled'} onChange={() => setMode('scaled')} aria-describedby="mode-help" />
           <span>Scale z by t</span>
         </label>
-        <label title="Values of z with |z| > t are redrawn, as in the BigGAN paper and BigGAN-PyTorch">
-          <input type="radio" name="mode" value="threshold" checked={mode === 'threshold'} onChange={() => setMode('threshold')} />
+        <label>
+          <input type="radio" name="mode" value="threshold" checked={mode === 'threshold'} onChange={() => setMode('threshold')} aria-describedby="mode-help" />
           <span>Redraw |z| &gt; t</span>
         </label>
       </fieldset>
+      <p id="mode-help" className="help" data-testid="mode-help">
+        {MODE_HELP[mode]}
+      </p>
     </Section>
   );
 }
