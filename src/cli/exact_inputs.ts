@@ -9,8 +9,8 @@ import type { RawInputs } from '../core/sampling/sample';
 function npyMatrix(path: string, cols: number, what: string): { rows: number; data: Float32Array } {
   const a = readNpy(readFileSync(path), path);
   const rows = a.shape.length === 1 ? 1 : a.shape[0];
-  if (a.shape.length > 2 || a.data.length !== rows * cols) {
-    throw new SettingsError(`${path}: ${what} must have shape [N, ${cols}]; it has [${a.shape.join(', ')}].`);
+  if (a.shape.length > 2 || !(rows >= 1) || a.data.length !== rows * cols) {
+    throw new SettingsError(`${path}: ${what} must have shape [N, ${cols}] with N at least 1; it has [${a.shape.join(', ')}].`);
   }
   return { rows, data: a.data };
 }

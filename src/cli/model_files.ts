@@ -3,14 +3,14 @@
  * checkpoints converted on the fly, and converted folders written atomically.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, openAsBlob, readFileSync } from 'node:fs';
+import { existsSync, openAsBlob, readFileSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import { readCheckpoint } from '../core/checkpoint';
 import type { ReadCheckpointResult } from '../core/checkpoint/types';
 import { convertStateDict, type ConvertedModel } from '../core/convert/convert';
-import { ModelFormatError } from '../core/errors';
+import { CheckpointFormatError, ModelFormatError } from '../core/errors';
 import { artifactsFromSerialized, artifactsFromShards } from '../core/model/in_memory_artifacts';
 import { loadGenerator, type LoadedModel } from '../core/model/load_generator';
 import { serializeModel, type Digest, type ModelJson, type SerializedModel, type SerializeOptions } from '../core/model/model_format';
@@ -49,6 +49,8 @@ export async function loadArtifactsFromDisk(path: string): Promise<tf.io.ModelAr
 }
 
 export async function readCheckpointFile(path: string, quiet = false): Promise<ReadCheckpointResult> {
+  // openAsBlob's own failure is a bare TypeError; stat says which path and why.
+  if (!statSync(resolve(path)).isFile()) throw new CheckpointFormatError(`${path} is a folder, not a checkpoint file.`);
   const blob = await openAsBlob(resolve(path));
   const bar = quiet ? null : new ProgressBar('read');
   const result = await readCheckpoint(blob, { onProgress: (p) => bar?.update(p.loaded, p.total, formatBytes(p.loaded)) });
