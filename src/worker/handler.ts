@@ -10,6 +10,7 @@ import { CancelledError } from '../core/errors';
 import { loadGenerator, type LoadedModel } from '../core/model/load_generator';
 import { interpolationInputs } from '../core/sampling/interpolation';
 import { generateFromInputs, inputsFromSettings, toUint8Rgb, type RawInputs } from '../core/sampling/sample';
+import { BACKEND_START_TIMEOUT_MS, startWithin } from './backend_start';
 import { candidateOrder, describeChoice, probeBackends, resetWebGpu, trySetBackend, webGpuDevice } from './backends';
 import { BackendError, NoModelError, serializeError } from './errors';
 import { checkEndpoints, sliceInputs } from './inputs_slice';
@@ -17,7 +18,7 @@ import { deleteCached, hasCached, listCached, loadCached, saveCached } from './m
 import { prepareFromFiles, prepareFromUrl, type PreparedModel, type PrepareContext } from './model_sources';
 import { wasmThreads } from './wasm_thread_pool';
 import type {
-  BackendChoice, BackendProbe, BackendState, ModelInfo, ModelSource, ProgressOf, RequestOf, RequestType, Response,
+  BackendChoice, BackendName, BackendProbe, BackendState, ModelInfo, ModelSource, ProgressOf, RequestOf, RequestType, Response,
   ResultOf, SampleImage,
 } from './protocol';
 
@@ -108,14 +109,18 @@ export class Handler {
     this.probes ??= await probeBackends();
     const probes = this.probes;
     const wasWebGpu = tf.getBackend() === 'webgpu';
+    const hung: BackendName[] = [];
     for (const name of candidateOrder(choice, probes)) {
-      if (!(await trySetBackend(name))) continue;
+      const outcome = await startWithin(name, () => trySetBackend(name));
+      if (outcome === 'timed out') hung.push(name);
+      if (outcome !== 'started') continue;
       if (wasWebGpu && name !== 'webgpu') this.deviceToken++;
       this.backend = {
         name,
         reason: reason ?? describeChoice(choice, name, probes),
         probes,
         ...(name === 'wasm' ? { threads: wasmThreads() } : {}),
+        ...(hung.length > 0 ? { notice: hungNotice(hung, name) } : {}),
       };
       this.watchDevice();
       if (this.current) await this.rebuildGenerator();
@@ -319,6 +324,11 @@ function toSampleImage(index: number, size: number, rgb: Int32Array, ms: number)
     rgba[q + 3] = 255;
   }
   return { kind: 'sample', index, width: size, height: size, rgba, ms };
+}
+
+function hungNotice(hung: BackendName[], used: BackendName): string {
+  const names = hung.map((n) => n.toUpperCase()).join(' and ');
+  return `${names} did not start within ${BACKEND_START_TIMEOUT_MS / 1000} s, so the page uses ${used.toUpperCase()}.`;
 }
 
 function weightBytes(a: tf.io.ModelArtifacts): number {

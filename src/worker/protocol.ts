@@ -31,6 +31,8 @@ export interface BackendState {
   probes: BackendProbe[];
   /** WASM only: the XNNPACK threads it computes with (1 where the page is not cross-origin isolated). */
   threads?: number;
+  /** Something the user should know about the choice: a backend that hung and was skipped. */
+  notice?: string;
 }
 
 /** Where a model comes from. */

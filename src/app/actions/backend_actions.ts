@@ -1,5 +1,5 @@
 /** Backend start-up and switching; a backend the worker had to change by itself is announced. */
-import type { BackendChoice } from '../../worker/protocol';
+import type { BackendChoice, BackendState } from '../../worker/protocol';
 import { useStore } from '../store/store';
 import { renderNow } from './render_actions';
 import { errorText, notify, worker } from './worker_link';
@@ -17,7 +17,7 @@ export async function initBackend(choice: BackendChoice): Promise<void> {
   try {
     const state = await client.request({ type: 'init', backend: choice }).promise;
     useStore.setState({ backend: state });
-    if (choice !== 'auto' && state.name !== choice) notify('warning', `${choice.toUpperCase()} could not start here; using ${state.name.toUpperCase()}.`);
+    announceFallback(choice, state);
   } catch (e) {
     notify('error', errorText(e));
   } finally {
@@ -30,13 +30,18 @@ export async function chooseBackend(choice: BackendChoice): Promise<void> {
   try {
     const state = await worker().request({ type: 'setBackend', backend: choice }).promise;
     useStore.setState({ backend: state });
-    if (choice !== 'auto' && state.name !== choice) notify('warning', `${choice.toUpperCase()} could not start here; using ${state.name.toUpperCase()}.`);
+    announceFallback(choice, state);
     renderNow();
   } catch (e) {
     notify('error', `Could not switch backend: ${errorText(e)}`);
   } finally {
     useStore.setState({ backendBusy: false });
   }
+}
+
+function announceFallback(choice: BackendChoice, state: BackendState): void {
+  if (state.notice) notify('warning', state.notice);
+  else if (choice !== 'auto' && state.name !== choice) notify('warning', `${choice.toUpperCase()} could not start here; using ${state.name.toUpperCase()}.`);
 }
 
 /** Diagnosis: make the WebGPU device go away, as a driver reset would. */
