@@ -2,6 +2,7 @@
 import { BackendPicker } from './components/BackendPicker';
 import { ChunkList } from './components/ChunkList';
 import { ClassPicker } from './components/ClassPicker';
+import { DirectionsPanel } from './components/DirectionsPanel';
 import { DropOverlay } from './components/DropOverlay';
 import { HistoryPanel } from './components/HistoryPanel';
 import { InterpolationPanel } from './components/InterpolationPanel';
@@ -11,6 +12,7 @@ import { Notices } from './components/Notices';
 import { SampleArea } from './components/SampleArea';
 import { SeedControl } from './components/SeedControl';
 import { TruncationControl } from './components/TruncationControl';
+import { VariationsPanel } from './components/VariationsPanel';
 
 export function App() {
   return (
@@ -29,10 +31,12 @@ export function App() {
           <TruncationControl />
           <SeedControl />
           <ChunkList />
+          <DirectionsPanel />
         </aside>
         <div className="outputs">
           <Intro />
           <SampleArea />
+          <VariationsPanel />
           <InterpolationPanel />
           <HistoryPanel />
         </div>

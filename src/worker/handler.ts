@@ -13,7 +13,8 @@ import { generateFromInputs, inputsFromSettings, toUint8Rgb, type RawInputs } fr
 import { BACKEND_START_TIMEOUT_MS, startWithin } from './backend_start';
 import { candidateOrder, describeChoice, probeBackends, resetWebGpu, trySetBackend, webGpuDevice } from './backends';
 import { BackendError, NoModelError, serializeError } from './errors';
-import { checkEndpoints, sliceInputs } from './inputs_slice';
+import { checkEndpoints, checkRawInputs, sliceInputs } from './inputs_slice';
+import { semanticDirections } from '../core/edit/sefa';
 import { deleteCached, hasCached, listCached, loadCached, saveCached } from './model_cache';
 import { prepareFromFiles, prepareFromUrl, type PreparedModel, type PrepareContext } from './model_sources';
 import { wasmThreads } from './wasm_thread_pool';
@@ -50,6 +51,7 @@ export class Handler {
   private queue: Promise<unknown> = Promise.resolve();
   private latestRender = -1;
   private latestInterpolation = -1;
+  private latestLatents = -1;
   private readonly aborts = new Map<number, AbortController>();
   private deviceToken = 0;
 
@@ -64,6 +66,11 @@ export class Handler {
     interpolate: (req, ctx) => {
       this.latestInterpolation = req.id;
       return this.interpolate(req, ctx);
+    },
+    directions: (req) => this.exclusive(() => this.directions(req)),
+    renderLatents: (req, ctx) => {
+      this.latestLatents = req.id;
+      return this.renderLatents(req, ctx);
     },
     cancel: async (req) => this.cancel(req.target),
     listCached: () => listCached(),
@@ -289,6 +296,32 @@ export class Handler {
       await yieldToMessages();
     }
     return { ms: performance.now() - started, backend, frames: job.steps };
+  }
+
+  private async directions({ slots, top }: RequestOf<'directions'>): Promise<ResultOf<'directions'>> {
+    const cur = this.current;
+    if (!cur) throw new NoModelError('No model is loaded yet.');
+    return semanticDirections(cur.info.architecture, (name) => cur.loaded.weights.get(name), slots, top);
+  }
+
+  private async renderLatents({ id, inputs }: RequestOf<'renderLatents'>, ctx: RequestContext<'renderLatents'>): Promise<ResultOf<'renderLatents'>> {
+    const first = this.current;
+    if (!first) throw new NoModelError('No model is loaded yet.');
+    checkRawInputs(first.info.architecture, inputs);
+    const started = performance.now();
+    let backend = this.backend!.name;
+    for (let start = 0; start < inputs.batch; ) {
+      start += await this.exclusive(async () => {
+        if (id !== this.latestLatents || ctx.signal.aborted) throw new CancelledError('A newer request replaced this one.');
+        if (this.current !== first) throw new CancelledError('The model changed; these samples were not drawn.');
+        backend = this.backend!.name;
+        const n = Math.min(this.chunkSize(), inputs.batch - start);
+        await this.drawRows(ctx.progress, first, sliceInputs(inputs, start, n), start);
+        return n;
+      });
+      await yieldToMessages();
+    }
+    return { ms: performance.now() - started, backend };
   }
 
   /** Draws `inputs` and shows each row as a SampleImage with index offset + row. */

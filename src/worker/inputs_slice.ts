@@ -32,3 +32,12 @@ export function checkEndpoints(arch: Architecture, job: InterpolationJob): void 
     }
   }
 }
+
+/** Exact latents sent for drawing must have the model's sizes, row for row. */
+export function checkRawInputs(arch: Architecture, inputs: RawInputs): void {
+  const { batch } = inputs;
+  if (!Number.isInteger(batch) || batch < 1 || batch > 64) throw new SettingsError(`A batch of exact latents has 1 to 64 samples; got ${batch}.`);
+  if (inputs.z.length !== batch * zDimOf(arch)) throw new SettingsError(`z has ${inputs.z.length} values; ${batch} samples need ${batch * zDimOf(arch)}.`);
+  if (inputs.classVector.length !== batch * arch.numClasses) throw new SettingsError(`The class vectors have the wrong size for this model.`);
+  for (const v of inputs.slotZ ?? []) if (v && v.length !== batch * slotSize(arch)) throw new SettingsError('A per-block z has the wrong size.');
+}

@@ -8,7 +8,8 @@ import type { Architecture } from '../core/config/architecture';
 import type { ModelTopology } from '../core/model/model_format';
 import type { InterpolationTarget } from '../core/latent/interpolate';
 import type { Endpoint } from '../core/sampling/interpolation';
-import type { SampleSettings } from '../core/sampling/sample';
+import type { RawInputs, SampleSettings } from '../core/sampling/sample';
+import type { DirectionSet } from '../core/edit/sefa';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = 'auto' | BackendName;
@@ -125,6 +126,13 @@ export interface Protocol {
     result: { ms: number; backend: BackendName; frames: number };
     progress: SampleImage;
   };
+  /** Semantic directions (SeFa) of the loaded model for a slot range, top `top` of them. */
+  directions: { request: { slots: number[]; top: number }; result: DirectionSet; progress: never };
+  /**
+   * Samples from exact latents (variations, crossbreeds): drawn like a render, one chunk per turn
+   * of the queue; a newer one of these, or a cancel, stops it.
+   */
+  renderLatents: { request: { inputs: RawInputs }; result: { ms: number; backend: BackendName }; progress: SampleImage };
   cancel: { request: { target: number }; result: { cancelled: boolean }; progress: never };
   listCached: { request: NoFields; result: CachedModel[]; progress: never };
   deleteCached: { request: { key: string }; result: CachedModel[]; progress: never };

@@ -1,4 +1,5 @@
 /** The last samples as thumbnails, kept in IndexedDB across reloads: remember, star, delete, restore. */
+import { lineageId } from '../../core/edit/edit_record';
 import { parseSampleRecord, serializeSampleRecord, type SampleRecord } from '../../core/export/sample_record';
 import { pngBlob, sampleImage } from '../export/export_png';
 import { downscaleTo } from '../export/resize';
@@ -14,7 +15,7 @@ let available = true;
 
 /** One key per sample: same model, settings and seed. */
 export function sampleKey(r: SampleRecord): string {
-  return JSON.stringify([r.model.hash, r.classes.map((c) => [c.index, c.weight]), r.truncation, r.mode, r.seed, r.slots]);
+  return JSON.stringify([r.model.hash, r.classes.map((c) => [c.index, c.weight]), r.truncation, r.mode, r.seed, r.slots, lineageId(r)]);
 }
 
 function toItem(row: HistoryRow): HistoryItem | null {

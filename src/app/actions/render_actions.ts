@@ -17,9 +17,9 @@ const MAX_SEED = 2 ** 32;
 
 export function renderSettings(s: AppState): RenderSettings {
   const slots: (SlotSetting | undefined)[] = s.slots.map((x) =>
-    x.seed === undefined && x.strength === 1 ? undefined : { seed: x.seed, strength: x.strength },
+    x.values ? { values: x.values, strength: x.strength } : x.seed === undefined && x.strength === 1 ? undefined : { seed: x.seed, strength: x.strength },
   );
-  return { classes: s.classes, truncation: s.truncation, mode: s.mode, seed: s.seed, batch: s.batch, slots };
+  return { classes: s.classes, truncation: s.truncation, mode: s.mode, seed: s.seed, batch: s.batch, slots, edits: s.edits };
 }
 
 /** Coalesces changes made in one tick into one request. */
@@ -82,6 +82,7 @@ export function renderInputsChanged(a: AppState, b: AppState): boolean {
     a.seed !== b.seed ||
     a.batch !== b.batch ||
     a.slots !== b.slots ||
+    a.edits !== b.edits ||
     a.modelInfo !== b.modelInfo
   );
 }

@@ -12,6 +12,7 @@ import { renderSettings } from './render_actions';
 import type { SlotState } from '../store/settings_slice';
 import { useStore } from '../store/store';
 import { loadRef } from './model_actions';
+import { restoreLineage } from './lineage_actions';
 import { errorText, notify } from './worker_link';
 
 const shortHash = (hash: string) => `sha256 ${hash.slice(0, 12)}…`;
@@ -59,6 +60,7 @@ export async function restoreRecord(record: SampleRecord, what: string): Promise
     return false;
   }
   applyRecord(record, info.slots.length);
+  restoreLineage(record);
   checkSameLatent(record, what);
   notify('info', `Restored ${what}: seed ${record.seed}, truncation ${record.truncation}.`);
   return true;

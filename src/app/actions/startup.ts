@@ -6,6 +6,7 @@ import { useStore } from '../store/store';
 import { buildSearch, parseUrlState } from '../url_state';
 import { initBackend } from './backend_actions';
 import { loadHistory, rememberCurrent } from './history_actions';
+import { watchLineage } from './lineage_actions';
 import { followModelScale } from './export_actions';
 import { detectVideo } from './interp_actions';
 import { openLinkModel, refreshCached } from './model_actions';
@@ -35,6 +36,7 @@ export async function startApp(): Promise<void> {
 
   void loadHistory();
   void detectVideo();
+  watchLineage();
   await initBackend(useStore.getState().backendChoice);
   void refreshCached();
   const pending = { classSpec: parsed.classSpec, slotOverrides: parsed.slotOverrides };

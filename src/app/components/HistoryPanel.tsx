@@ -3,6 +3,7 @@ import { pickFromHistory } from '../actions/interp_actions';
 import { removeHistoryItem, restoreHistoryItem, toggleStar } from '../actions/history_actions';
 import { modelSlug } from '../export/file_names';
 import { MAX_HISTORY } from '../history/history_db';
+import { HistoryLineage } from './HistoryLineage';
 import type { HistoryItem } from '../store/export_slice';
 import { useStore } from '../store/store';
 
@@ -62,6 +63,7 @@ export function HistoryPanel() {
                     ×
                   </button>
                 </div>
+                <HistoryLineage record={h.record} />
               </li>
             );
           })}

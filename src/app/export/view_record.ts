@@ -2,6 +2,7 @@
  * The SampleRecord of a sample on the page, built from the settings that drew it (the latents are
  * drawn again here from the same seeds: cheap, and exactly what the worker used).
  */
+import { editsToRecord } from '../../core/edit/edit_record';
 import { recordForSample, type SampleRecord } from '../../core/export/sample_record';
 import { sampleLatents } from '../../core/latent/latent_request';
 import { APP_NAME, APP_VERSION } from '../../core/version';
@@ -36,6 +37,7 @@ export function recordForView(s: AppState, index: number, batch?: number): Sampl
       slotZ: latents.slotZ,
       backend: s.backend?.name ?? 'unknown',
       className: (i) => s.classList[i]?.names[0] ?? `class ${i}`,
+      lineage: { edits: editsToRecord(s.edits), ...s.origin },
     },
     0,
     { name: APP_NAME, version: APP_VERSION },

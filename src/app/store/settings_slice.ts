@@ -13,6 +13,8 @@ export interface SlotState {
   seed?: number;
   /** Multiplies the slot's values. */
   strength: number;
+  /** Exact values (a variation or crossbreed child's z for this slot); they win over the seed. */
+  values?: Float32Array;
 }
 
 /** A model reference as the URL carries it: a catalog id or a URL (with config beside it if needed). */
