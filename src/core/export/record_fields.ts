@@ -6,7 +6,7 @@
 import { checkSeed } from '../latent/latent_request';
 import { MAX_BLEND } from '../latent/class_vector';
 import { checkTruncation, TRUNCATION_MODES } from '../latent/truncation';
-import { quoteUntrusted } from '../show_untrusted';
+import { showUntrusted } from '../show_untrusted';
 
 export const RECORD_FORMAT = 'biggan-explorer-sample';
 export const RECORD_VERSION = 1;
@@ -27,7 +27,7 @@ const required = (check: Check): FieldSpec => ({ check });
 const optional = (check: Check): FieldSpec => ({ check, optional: true });
 
 function shown(v: unknown): string {
-  return typeof v === 'string' && v.length <= 40 && /^[\x20-\x7e]*$/.test(v) && !v.includes("'") ? `'${v}'` : quoteUntrusted(String(v), 40);
+  return typeof v === 'string' && v.length <= 40 && /^[\x20-\x7e]*$/.test(v) && !v.includes("'") ? `'${v}'` : showUntrusted(v, { maxChars: 40 });
 }
 
 const text =
@@ -104,7 +104,8 @@ const object =
 /** Runs a check that throws its own message (the shared seed and truncation rules). */
 const rule =
   (check: (v: number) => void): Check =>
-  (v, _path, fail) => {
+  (v, path, fail) => {
+    if (typeof v !== 'number') fail(`${path} is ${shown(v)}, not a number`);
     try {
       check(v as number);
     } catch (e) {
@@ -152,6 +153,13 @@ export const RECORD_FIELDS: Record<string, FieldSpec> = {
   slotZ: optional(list(nullable(numbers(MAX_LATENT, 1, MAX_Z_VALUES)), 0, MAX_SLOTS)),
   backend: required(text(40)),
   batch: optional(integer(1, 64)),
+  strip: optional(
+    object({
+      truncations: required(list(both(number(-Infinity, Infinity), rule(checkTruncation)), 1, 64)),
+      spread: required(list(number(0, 1), 1, 64)),
+      seeds: required(integer(1, 64)),
+    }),
+  ),
 };
 
 export function checkFields(record: Record<string, unknown>, fields: Record<string, FieldSpec>, prefix: string, fail: Fail): void {
