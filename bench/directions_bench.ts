@@ -21,6 +21,9 @@ const DEFAULT_KEYS = [
   'keys_bp-biggan-128-ch96.tsv',
   'keys_bp-biggan-256-ch96.tsv',
   'keys_bp-biggan-512-ch96.tsv',
+  'keys_tfhub-biggan-128.tsv',
+  'keys_tfhub-biggan-256.tsv',
+  'keys_tfhub-biggan-512.tsv',
 ];
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { backend: { type: 'string', default: 'wasm' } } });

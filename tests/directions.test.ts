@@ -76,7 +76,7 @@ describe('symmetric eigensolver', () => {
   });
 });
 
-describe.each(['biggan', 'biggan-deep'] as const)('semantic directions on the %s fixture', (family) => {
+describe.each(['biggan', 'biggan-deep', 'biggan-tfhub'] as const)('semantic directions on the %s fixture', (family) => {
   let model: LoadedModel;
   let arch: Architecture;
   beforeAll(async () => {

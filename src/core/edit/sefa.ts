@@ -12,7 +12,6 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { latentSlots, type Architecture } from '../config/architecture';
-import { SettingsError } from '../errors';
 import { slotSize } from '../latent/latent_request';
 import { checkSlotList, type SlotList } from './slot_range';
 import { symmetricEigen } from './symmetric_eigen';
@@ -54,8 +53,12 @@ export function latentReaders(arch: Architecture, slot: number): LatentReader[] 
       const p = `blocks.${slot - 1}.0`;
       return ['bn1', 'bn2'].flatMap((bn) => ['gain', 'bias'].map((w) => ({ weight: `${p}.${bn}.${w}.weight`, start: arch.sharedDim })));
     }
-    default:
-      throw new SettingsError(`Semantic directions are not available for ${(arch as Architecture).family} models yet.`);
+    case 'biggan-tfhub': {
+      if (slot === 0) return [{ weight: 'g_z.g_linear.weight', start: 0 }];
+      // Each block's HyperBNs read [z chunk, class embedding]: the chunk comes first here.
+      const p = slot === 1 ? 'gblock' : `gblock_${slot - 1}`;
+      return ['hyperbn', 'hyperbn_1'].flatMap((bn) => ['gamma', 'beta'].map((w) => ({ weight: `${p}.${bn}.${w}.weight`, start: 0 })));
+    }
   }
 }
 
