@@ -12,6 +12,7 @@ import { Notices } from './components/Notices';
 import { SampleArea } from './components/SampleArea';
 import { SeedControl } from './components/SeedControl';
 import { TruncationControl } from './components/TruncationControl';
+import { TruncationStrip } from './components/TruncationStrip';
 import { VariationsPanel } from './components/VariationsPanel';
 
 export function App() {
@@ -36,6 +37,7 @@ export function App() {
         <div className="outputs">
           <Intro />
           <SampleArea />
+          <TruncationStrip />
           <VariationsPanel />
           <InterpolationPanel />
           <HistoryPanel />

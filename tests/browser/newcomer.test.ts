@@ -4,10 +4,11 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSampleRecord, PNG_TEXT_KEY } from '../../src/core/export/sample_record';
 import { startAppServer, type AppServer } from './helpers/app_server';
 import { chromiumAvailable } from './helpers/browser';
 import { decodePng, download } from './helpers/files';
-import { pixels, waitForSamples } from './helpers/page_tools';
+import { generation, pixels, waitForSamples } from './helpers/page_tools';
 import { launchPlain, PHONE, phoneContext } from './helpers/phone';
 
 describe.skipIf(!chromiumAvailable())('the page for a newcomer', () => {
@@ -138,6 +139,39 @@ describe.skipIf(!chromiumAvailable())('the page for a newcomer', () => {
     expect(await pin.textContent()).toMatch(new RegExp(`pinned · seed ${await chunk.getAttribute('data-seed')}`));
     await page.click('[data-testid=resample-unlocked]');
     await pin.waitFor({ state: 'detached' });
+  });
+
+  it('shows the truncation trade: the sample at 8 truncations, the spread falling with t; a cell sets t; one PNG with its record', async () => {
+    const cells = page.locator('[data-testid=truncation-strip] canvas');
+    await page.waitForFunction(() => {
+      const cs = [...document.querySelectorAll<HTMLCanvasElement>('[data-testid=truncation-strip] canvas')];
+      const plot = document.querySelector<SVGElement>('[data-testid=diversity-plot]');
+      return cs.length === 8 && cs.every((c) => c.dataset.ready === 'true') && plot !== null && !plot.dataset.values!.split(',').includes('');
+    }, undefined, { timeout: 90_000 });
+    const ts = await cells.evaluateAll((cs) => cs.map((c) => (c as HTMLElement).dataset.truncation));
+    expect(ts).toEqual(['0.10', '0.20', '0.30', '0.40', '0.50', '0.60', '0.80', '1.00']);
+    const spread = (await page.getAttribute('[data-testid=diversity-plot]', 'data-values'))!.split(',').map(Number);
+    expect(spread[7]).toBeGreaterThan(2 * spread[0]);
+    const low = await cells.nth(0).evaluate((c) => [...(c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 32, 32).data]);
+    const high = await cells.nth(7).evaluate((c) => [...(c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 32, 32).data]);
+    expect(low.some((v, i) => v !== high[i])).toBe(true);
+
+    const before = await generation(page);
+    await page.locator('[data-testid=truncation-strip] button', { hasText: '0.40' }).click();
+    await waitForSamples(page, before);
+    expect(await page.inputValue('[data-testid=truncation]')).toBe('0.4');
+    expect(new URL(page.url()).searchParams.get('truncation')).toBe('0.4');
+    // The strip stays: same seed, class and mode.
+    expect(await page.locator('[data-testid=truncation-strip] canvas[data-ready=true]').count()).toBe(8);
+
+    await page.locator('[data-testid=strip-export]:not([disabled])').waitFor();
+    const png = decodePng((await download(page, '[data-testid=strip-export]')).bytes);
+    expect(png.width).toBe(8 * 256 + 7 * 2);
+    expect(png.height).toBeGreaterThan(256);
+    const record = parseSampleRecord(png.text[PNG_TEXT_KEY]);
+    expect(record.truncation).toBe(0.4);
+    expect(record.strip?.truncations).toEqual([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1]);
+    expect(record.strip?.spread.map((v) => v.toFixed(4))).toEqual(spread.map((v) => v.toFixed(4)));
   });
 
   it('logged no console errors', () => {

@@ -2,12 +2,14 @@
 import { BlobWriter, configure, Uint8ArrayReader, ZipWriter } from '@zip.js/zip.js';
 import { classSlug, fileBase, modelSlug, type NameParts } from '../export/file_names';
 import { downloadBlob, pngBlob, pngBytes, sampleImage } from '../export/export_png';
-import { tileGrid, withCaption } from '../export/grid_png';
+import { tileImages } from '../../core/export/png';
+import { GRID_GAP, tileGrid, withCaption } from '../export/grid_png';
 import { legibleScale, upscale, type ExportScale, type ScaleFilter } from '../export/resize';
 import { recordForView } from '../export/view_record';
 import type { SampleView } from '../store/runtime_slice';
 import type { AppState } from '../store/store';
 import { useStore } from '../store/store';
+import { stripSeed } from './strip_actions';
 import { errorText, notify } from './worker_link';
 
 // PNGs are compressed already, and zip.js's own workers would need a second bundle.
@@ -81,6 +83,24 @@ export function gridCaption(s: AppState): string {
   const first = s.samples[0]?.seed ?? s.seed;
   const last = s.samples.at(-1)?.seed ?? first;
   return `${names}\ntruncation ${s.truncation.toFixed(2)} (${s.mode}) · seed${last !== first ? `s ${first}–${last}` : ` ${first}`}`;
+}
+
+/** The truncation strip as one PNG: the cells side by side, a caption with each t and spread, and the sample's record. */
+export function exportTruncationStrip(): void {
+  const s = useStore.getState();
+  const strip = s.strip;
+  if (!strip || strip.cells.some((c) => !c) || strip.spread.some((v) => v === null)) return;
+  const cells = strip.cells.map((c) => upscale(sampleImage({ width: strip.size, height: strip.size, rgba: c! }), s.exportScale, s.exportFilter));
+  const spread = strip.spread as number[];
+  const caption =
+    `${gridCaption(s).split('\n')[0]} · seed ${stripSeed(s)} · ${s.mode}\n` +
+    `truncation ${strip.truncations.map((t) => t.toFixed(2)).join('  ')}\n` +
+    `spread of ${strip.seeds} seeds ${spread.map((v) => v.toFixed(3)).join('  ')}`;
+  const img = withCaption(tileImages(cells, cells.length, GRID_GAP), caption);
+  const record = recordForView(s, s.current);
+  if (!record) return;
+  record.strip = { truncations: [...strip.truncations], spread, seeds: strip.seeds };
+  downloadBlob(pngBlob(img, record), `${fileBase(nameParts(s, [stripSeed(s)], 'truncation-strip'))}.png`);
 }
 
 export async function exportZip(): Promise<void> {

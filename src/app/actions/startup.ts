@@ -11,6 +11,7 @@ import { followModelScale } from './export_actions';
 import { detectVideo } from './interp_actions';
 import { openLinkModel, refreshCached } from './model_actions';
 import { renderInputsChanged, scheduleRender } from './render_actions';
+import { refreshStrip } from './strip_actions';
 import { notify } from './worker_link';
 
 let started = false;
@@ -27,6 +28,7 @@ export async function startApp(): Promise<void> {
     if (s.modelInfo && s.modelInfo !== prev.modelInfo) followModelScale(s.modelInfo.architecture.resolution);
     const finished = prev.rendering && !s.rendering && !s.renderError;
     if (finished || (s.current !== prev.current && !s.rendering)) void rememberCurrent();
+    if ((prev.rendering && !s.rendering) || (s.current !== prev.current && !s.rendering)) void refreshStrip();
     // While a shared link's model failed to load, the address stays the link (see openLinkModel).
     if (s.modelInfo && !s.linkFailure && (renderInputsChanged(s, prev) || s.modelRef !== prev.modelRef || s.backendChoice !== prev.backendChoice || s.current !== prev.current)) {
       const search = buildSearch(s, s.modelRef);

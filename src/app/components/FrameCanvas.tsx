@@ -1,7 +1,20 @@
 /** An RGBA frame on a canvas (interpolation strip and player). */
 import { useEffect, useRef } from 'react';
 
-export function FrameCanvas({ rgba, size, testId, label }: { rgba: Uint8ClampedArray | null; size: number; testId: string; label: string }) {
+export function FrameCanvas({
+  rgba,
+  size,
+  testId,
+  label,
+  data,
+}: {
+  rgba: Uint8ClampedArray | null;
+  size: number;
+  testId: string;
+  label: string;
+  /** Extra data-* attributes (name without the prefix). */
+  data?: Record<string, string>;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const ctx = ref.current?.getContext('2d');
@@ -13,6 +26,7 @@ export function FrameCanvas({ rgba, size, testId, label }: { rgba: Uint8ClampedA
       width={size || 1}
       height={size || 1}
       data-testid={testId}
+      {...Object.fromEntries(Object.entries(data ?? {}).map(([k, v]) => [`data-${k}`, v]))}
       data-ready={rgba ? 'true' : 'false'}
       aria-label={label}
       role="img"

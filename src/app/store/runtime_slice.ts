@@ -21,6 +21,19 @@ export interface Notice {
   text: string;
 }
 
+/** The truncation strip: one sample at several truncations, and the spread of a batch at each. */
+export interface StripState {
+  /** What it was drawn for (model, classes, mode, seed, slots); other settings make it stale. */
+  key: string;
+  truncations: readonly number[];
+  /** RGBA of the sample at each truncation; null until drawn. */
+  cells: (Uint8ClampedArray | null)[];
+  /** Mean per-pixel standard deviation (0..1) across `seeds` samples at each truncation. */
+  spread: (number | null)[];
+  seeds: number;
+  size: number;
+}
+
 export interface RuntimeSlice {
   backend: BackendState | null;
   backendBusy: boolean;
@@ -30,6 +43,7 @@ export interface RuntimeSlice {
   renderGeneration: number;
   renderError: string | null;
   notices: Notice[];
+  strip: StripState | null;
 }
 
 export const createRuntimeSlice: StateCreator<AppState, [], [], RuntimeSlice> = () => ({
@@ -40,4 +54,5 @@ export const createRuntimeSlice: StateCreator<AppState, [], [], RuntimeSlice> = 
   renderGeneration: 0,
   renderError: null,
   notices: [],
+  strip: null,
 });

@@ -38,6 +38,8 @@ export interface SampleRecord extends LineageFields {
   backend: string;
   /** For a grid: how many samples, from consecutive seeds, the image shows. */
   batch?: number;
+  /** For a truncation strip: the sample at each truncation, and the spread of `seeds` samples at each. */
+  strip?: { truncations: number[]; spread: number[]; seeds: number };
 }
 
 function fail(what: string): never {
