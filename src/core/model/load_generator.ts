@@ -5,7 +5,7 @@ import { ModelFormatError } from '../errors';
 import { BigGanDeepGenerator } from '../nets/biggan_deep_generator';
 import { BigGanGenerator } from '../nets/biggan_generator';
 import { BigGanTfHubGenerator } from '../nets/biggan_tfhub_generator';
-import type { Generator } from '../nets/generator';
+import type { Generator, GeneratorOptions } from '../nets/generator';
 import type { StatTable } from '../nets/truncation_stats';
 import { WeightStore } from '../nets/weight_store';
 import { readTopology, type ModelTopology } from './model_format';
@@ -67,24 +67,24 @@ async function takeStatTables(tensors: tf.NamedTensorMap): Promise<Map<string, S
   return tables;
 }
 
-async function buildGenerator(arch: Architecture, store: WeightStore, tensors: tf.NamedTensorMap): Promise<Generator> {
+async function buildGenerator(arch: Architecture, store: WeightStore, tensors: tf.NamedTensorMap, options: GeneratorOptions): Promise<Generator> {
   switch (arch.family) {
     case 'biggan-deep':
-      return new BigGanDeepGenerator(arch, store, await takeStatTables(tensors));
+      return new BigGanDeepGenerator(arch, store, await takeStatTables(tensors), options);
     case 'biggan':
-      return new BigGanGenerator(arch, store);
+      return new BigGanGenerator(arch, store, options);
     case 'biggan-tfhub':
-      return new BigGanTfHubGenerator(arch, store, await takeStatTables(tensors));
+      return new BigGanTfHubGenerator(arch, store, await takeStatTables(tensors), options);
   }
 }
 
-export async function loadGenerator(artifacts: tf.io.ModelArtifacts): Promise<LoadedModel> {
+export async function loadGenerator(artifacts: tf.io.ModelArtifacts, options: GeneratorOptions = {}): Promise<LoadedModel> {
   const topology = readTopology(artifacts.modelTopology);
   const tensors = decode(artifacts);
   const arch = topology.architecture;
   const store = new WeightStore(tensors);
   try {
-    return { generator: await buildGenerator(arch, store, tensors), topology, weights: store };
+    return { generator: await buildGenerator(arch, store, tensors, options), topology, weights: store };
   } catch (e) {
     store.dispose();
     throw e;

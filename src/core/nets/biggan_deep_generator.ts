@@ -9,11 +9,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BigGanDeepArchitecture, DeepLayer } from '../config/architecture';
 import { SettingsError } from '../errors';
 import { selectStats } from './bn_stats';
-import type { Generator, GeneratorInputs } from './generator';
+import type { Generator, GeneratorInputs, GeneratorOptions } from './generator';
 import { conv, disposeAfter, linear, normalizeRelu, upsample2x, upsampleConv } from './layer_ops';
 import { selfAttention } from './self_attention';
-import { useFastWasmSlice } from './wasm_slice';
-import { inSubBatches, maxSubBatch } from './batch_chunks';
+import { inSubBatches, subBatchSize } from './batch_chunks';
 import { TruncationStats, type FixedStats, type StatTable } from './truncation_stats';
 import type { WeightStore } from './weight_store';
 
@@ -28,6 +27,7 @@ export class BigGanDeepGenerator implements Generator {
     readonly architecture: BigGanDeepArchitecture,
     private readonly weights: WeightStore,
     statTables: ReadonlyMap<string, StatTable>,
+    private readonly options: GeneratorOptions = {},
   ) {
     this.stats = new TruncationStats(statTables, (t) => selectStats(t, architecture.nStats), architecture.eps, architecture.nStats);
   }
@@ -37,9 +37,9 @@ export class BigGanDeepGenerator implements Generator {
     if (!(truncation > 0 && truncation <= 1)) {
       throw new SettingsError(`Truncation must be in (0, 1] for BigGAN-deep; got ${truncation}.`);
     }
+    const size = subBatchSize(this.architecture, this.options.maxActivationBytes);
     const stats = this.stats.at(truncation);
-    useFastWasmSlice();
-    return inSubBatches(inputs, maxSubBatch(this.architecture), (part) => this.forward(part, stats));
+    return inSubBatches(inputs, size, (part) => this.forward(part, stats));
   }
 
   private forward({ z, classVector, slotZ = [] }: GeneratorInputs, stats: Stats): tf.Tensor4D {
@@ -91,7 +91,7 @@ export class BigGanDeepGenerator implements Generator {
     // Each temporary is disposed once used, so the block holds few full-size tensors at a time.
     let h = disposeAfter((t) => conv(t, w, `${p}.conv_0`), bnRelu(x, 0));
     h = disposeAfter((t) => bnRelu(t, 1), h);
-    h = disposeAfter((t) => (l.upsample ? upsampleConv(t, w, `${p}.conv_1`) : conv(t, w, `${p}.conv_1`)), h);
+    h = disposeAfter((t) => (l.upsample ? upsampleConv(t, w, `${p}.conv_1`, this.options.phaseConvMinChannels) : conv(t, w, `${p}.conv_1`)), h);
     h = disposeAfter((t) => conv(t, w, `${p}.conv_2`), disposeAfter((t) => bnRelu(t, 2), h));
     h = disposeAfter((t) => conv(t, w, `${p}.conv_3`), disposeAfter((t) => bnRelu(t, 3), h));
     let skip = l.inChannels === l.outChannels ? x : tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, l.outChannels]);

@@ -9,13 +9,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BigGanTfHubArchitecture } from '../config/architecture';
 import { SettingsError } from '../errors';
-import { inSubBatches, maxSubBatch } from './batch_chunks';
+import { inSubBatches, subBatchSize } from './batch_chunks';
 import { selectStandingStats } from './bn_stats';
-import type { Generator, GeneratorInputs } from './generator';
+import type { Generator, GeneratorInputs, GeneratorOptions } from './generator';
 import { conv, disposeAfter, linear, normalizeRelu, upsample2x, upsampleConv } from './layer_ops';
 import { selfAttention } from './self_attention';
 import { TruncationStats, type FixedStats, type StatTable } from './truncation_stats';
-import { useFastWasmSlice } from './wasm_slice';
 import type { WeightStore } from './weight_store';
 
 type Stats = ReadonlyMap<string, FixedStats>;
@@ -29,6 +28,7 @@ export class BigGanTfHubGenerator implements Generator {
     readonly architecture: BigGanTfHubArchitecture,
     private readonly weights: WeightStore,
     statTables: ReadonlyMap<string, StatTable>,
+    private readonly options: GeneratorOptions = {},
   ) {
     const bns = [...architecture.blocks.flatMap((_, i) => [`${blockKey(i)}.hyperbn`, `${blockKey(i)}.hyperbn_1`]).map((p) => `${p}.crossreplicabn`), 'scaledcrossreplicabn'];
     this.stats = new TruncationStats(statTables, (t) => selectStandingStats(t, architecture.nStats), architecture.eps, architecture.nStats, bns);
@@ -39,9 +39,9 @@ export class BigGanTfHubGenerator implements Generator {
     if (!(truncation > 0 && truncation <= 1)) {
       throw new SettingsError(`Truncation must be in (0, 1] for the TF Hub BigGAN; got ${truncation}.`);
     }
+    const size = subBatchSize(this.architecture, this.options.maxActivationBytes);
     const stats = this.stats.at(truncation);
-    useFastWasmSlice();
-    return inSubBatches(inputs, maxSubBatch(this.architecture), (part) => this.forward(part, stats));
+    return inSubBatches(inputs, size, (part) => this.forward(part, stats));
   }
 
   private forward({ z, classVector, slotZ = [] }: GeneratorInputs, stats: Stats): tf.Tensor4D {
@@ -81,7 +81,7 @@ export class BigGanTfHubGenerator implements Generator {
       return normalizeRelu(t, s.mean, s.invStd, gain, linear(cond, w, `${p}.${bn}.beta`));
     };
     // Each temporary is disposed once used, so the block holds few full-size tensors at a time.
-    let h = disposeAfter((t) => upsampleConv(t, w, `${p}.conv0`), hyperBnRelu(x, 'hyperbn'));
+    let h = disposeAfter((t) => upsampleConv(t, w, `${p}.conv0`, this.options.phaseConvMinChannels), hyperBnRelu(x, 'hyperbn'));
     h = disposeAfter((t) => conv(t, w, `${p}.conv1`), disposeAfter((t) => hyperBnRelu(t, 'hyperbn_1'), h));
     // The skip's 1x1 conv commutes with nearest upsampling: run it at the input's resolution.
     const skip = disposeAfter(upsample2x, conv(x, w, `${p}.conv_sc`));

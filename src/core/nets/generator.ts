@@ -17,6 +17,20 @@ export interface GeneratorInputs {
   slotZ?: (tf.Tensor2D | undefined)[];
 }
 
+/**
+ * Thresholds of the generators' fast paths. Defaults suit the released models; tests set them to
+ * force a path on the narrow fixture models.
+ */
+export interface GeneratorOptions {
+  /**
+   * Bytes the largest activation of one sub-batch may take. Default: what the active backend
+   * allows in one tensor (activationLimit in batch_chunks.ts).
+   */
+  maxActivationBytes?: number;
+  /** Upsampling 3x3 convs with at least this many input and output channels run as four 2x2 phase convs. */
+  phaseConvMinChannels?: number;
+}
+
 export interface Generator {
   readonly architecture: Architecture;
   /** [N, R, R, 3] in [-1, 1]. The caller owns the result; inputs are not disposed. */
