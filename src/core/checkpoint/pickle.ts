@@ -110,348 +110,346 @@ function opcodeLabel(code: number): string {
   return `${hex}${printable}`;
 }
 
-export function unpickle(bytes: Uint8Array, options: UnpickleOptions): UnpickleResult {
-  const base = options.baseOffset ?? 0;
-  const complete = options.complete ?? true;
-  const what = options.what ?? 'the pickle';
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const end = bytes.byteLength;
-
-  const stack: unknown[] = [];
-  const marks: number[] = [];
-  const memo = new Map<number, unknown>();
+/**
+ * The state of one run: the bytes and read position, the stack, marks and memo, and the limits.
+ * Every read is bounds-checked here, so a truncated pickle becomes an error, never a bad read.
+ */
+class Machine {
+  readonly stack: unknown[] = [];
+  readonly marks: number[] = [];
+  readonly memo = new Map<number, unknown>();
   // How deep each container nests, so a 10k-deep tuple fails here and never reaches a recursive walk.
-  const depths = new WeakMap<object, number>();
-  let opcodes = 0;
-  let pos = 0;
-  let opStart = 0;
-  let opcode = -1;
+  private readonly depths = new WeakMap<object, number>();
+  private readonly view: DataView;
+  private readonly end: number;
+  private opcodes = 0;
+  pos = 0;
+  opStart = 0;
+  opcode = -1;
+  /** Set by STOP. */
+  result: UnpickleResult | undefined;
+  readonly base: number;
+  private readonly complete: boolean;
+  private readonly what: string;
 
-  const fail = (problem: string): never => {
+  constructor(
+    private readonly bytes: Uint8Array,
+    readonly options: UnpickleOptions,
+  ) {
+    this.base = options.baseOffset ?? 0;
+    this.complete = options.complete ?? true;
+    this.what = options.what ?? 'the pickle';
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.end = bytes.byteLength;
+  }
+
+  /** Where the current opcode starts, in the file. */
+  get at(): number {
+    return this.base + this.opStart;
+  }
+
+  fail(problem: string): never {
     throw new CheckpointFormatError(
-      `${capitalise(what)} is malformed at byte offset ${base + opStart} (opcode ${opcodeLabel(opcode)}): ${problem}. ` +
+      `${capitalise(this.what)} is malformed at byte offset ${this.at} (opcode ${opcodeLabel(this.opcode)}): ${problem}. ` +
         'The file is corrupt or not a PyTorch checkpoint.',
     );
-  };
+  }
 
-  // Every read is bounds-checked here, so a truncated pickle becomes an error, never a bad read.
-  const need = (n: number): number => {
-    if (n < 0 || !Number.isSafeInteger(n)) fail(`invalid length ${n}`);
-    if (pos + n > end) {
-      if (!complete) throw new NeedMoreBytes();
-      if (opcode < 0) {
+  unsupported(): never {
+    throw new CheckpointFormatError(
+      `${capitalise(this.what)} has an unsupported opcode ${opcodeLabel(this.opcode)} at byte offset ${this.at}. ` +
+        'The file is corrupt, or not a PyTorch state_dict checkpoint this reader understands.',
+    );
+  }
+
+  /** Reads the next opcode, enforcing the opcode and stack limits first. */
+  next(): number {
+    this.opStart = this.pos;
+    this.opcode = -1; // "no opcode yet" for the truncation message
+    if (++this.opcodes > MAX_PICKLE_OPCODES) this.fail(`it runs more than ${MAX_PICKLE_OPCODES} opcodes; a state_dict needs far fewer`);
+    if (this.stack.length > MAX_PICKLE_STACK) this.fail(`it holds more than ${MAX_PICKLE_STACK} values on its stack`);
+    this.opcode = this.u8();
+    return this.opcode;
+  }
+
+  need(n: number): number {
+    if (n < 0 || !Number.isSafeInteger(n)) this.fail(`invalid length ${n}`);
+    if (this.pos + n > this.end) {
+      if (!this.complete) throw new NeedMoreBytes();
+      const what = capitalise(this.what);
+      if (this.opcode < 0) {
         throw new CheckpointFormatError(
-          `${capitalise(what)} ends at byte ${base + end} without its STOP opcode. The file is truncated (the ` +
+          `${what} ends at byte ${this.base + this.end} without its STOP opcode. The file is truncated (the ` +
             'download was probably cut short); download it again.',
         );
       }
       throw new CheckpointFormatError(
-        `${capitalise(what)} ends early: opcode ${opcodeLabel(opcode)} at byte offset ${base + opStart} needs ` +
-          `${pos + n - opStart} bytes but the data ends at byte ${base + end}. The file is truncated (the ` +
+        `${what} ends early: opcode ${opcodeLabel(this.opcode)} at byte offset ${this.at} needs ` +
+          `${this.pos + n - this.opStart} bytes but the data ends at byte ${this.base + this.end}. The file is truncated (the ` +
           'download was probably cut short); download it again.',
       );
     }
-    const at = pos;
-    pos += n;
+    const at = this.pos;
+    this.pos += n;
     return at;
-  };
-  const u8 = (): number => bytes[need(1)]!;
-  const u16 = (): number => view.getUint16(need(2), true);
-  const u32 = (): number => view.getUint32(need(4), true);
-  const i32 = (): number => view.getInt32(need(4), true);
-  const u64 = (): number => {
-    const v = view.getBigUint64(need(8), true);
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) fail(`length ${v} is too large`);
+  }
+  u8(): number {
+    return this.bytes[this.need(1)]!;
+  }
+  u16(): number {
+    return this.view.getUint16(this.need(2), true);
+  }
+  u32(): number {
+    return this.view.getUint32(this.need(4), true);
+  }
+  i32(): number {
+    return this.view.getInt32(this.need(4), true);
+  }
+  u64(): number {
+    const v = this.view.getBigUint64(this.need(8), true);
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) this.fail(`length ${v} is too large`);
     return Number(v);
-  };
-  const take = (n: number): Uint8Array => {
-    const at = need(n);
-    return bytes.subarray(at, at + n);
-  };
-  const line = (): string => {
-    const at = pos;
-    const nl = bytes.indexOf(0x0a, at);
-    if (nl < 0) need(end - at + 1); // throws: no newline before the end
-    pos = nl + 1;
-    return latin1.decode(bytes.subarray(at, nl));
-  };
-  const text = (n: number): string => {
-    const raw = take(n);
+  }
+  /** Pickle floats are big-endian. */
+  f64(): number {
+    return this.view.getFloat64(this.need(8), false);
+  }
+  take(n: number): Uint8Array {
+    const at = this.need(n);
+    return this.bytes.subarray(at, at + n);
+  }
+  line(): string {
+    const at = this.pos;
+    const nl = this.bytes.indexOf(0x0a, at);
+    if (nl < 0) this.need(this.end - at + 1); // throws: no newline before the end
+    this.pos = nl + 1;
+    return latin1.decode(this.bytes.subarray(at, nl));
+  }
+  text(n: number): string {
+    const raw = this.take(n);
     try {
       return utf8.decode(raw);
     } catch {
-      return fail('a string is not valid UTF-8');
+      return this.fail('a string is not valid UTF-8');
     }
-  };
+  }
 
-  const pop = (): unknown => {
-    if (stack.length === 0 || (marks.length > 0 && stack.length <= marks[marks.length - 1]!)) {
-      fail('the stack is empty');
-    }
-    return stack.pop();
-  };
-  const top = (): unknown => {
-    if (stack.length === 0 || (marks.length > 0 && stack.length <= marks[marks.length - 1]!)) {
-      fail('the stack is empty');
-    }
-    return stack[stack.length - 1];
-  };
-  const popToMark = (): unknown[] => {
-    const mark = marks.pop();
-    if (mark === undefined) fail('no MARK to pop to');
-    return stack.splice(mark!);
-  };
-  const memoGet = (index: number): unknown => {
-    if (!memo.has(index)) fail(`memo entry ${index} was never stored`);
-    return memo.get(index);
-  };
-  const depthOf = (value: unknown): number =>
-    typeof value === 'object' && value !== null ? (depths.get(value) ?? 1) : 0;
+  push(value: unknown): void {
+    this.stack.push(value);
+  }
+  private checkNotEmpty(): void {
+    const { stack, marks } = this;
+    if (stack.length === 0 || (marks.length > 0 && stack.length <= marks[marks.length - 1]!)) this.fail('the stack is empty');
+  }
+  pop(): unknown {
+    this.checkNotEmpty();
+    return this.stack.pop();
+  }
+  top(): unknown {
+    this.checkNotEmpty();
+    return this.stack[this.stack.length - 1];
+  }
+  popToMark(): unknown[] {
+    const mark = this.marks.pop();
+    if (mark === undefined) this.fail('no MARK to pop to');
+    return this.stack.splice(mark);
+  }
+
   /** Records that `container` now holds `items`, refusing nesting past the limit. */
-  const nest = <T extends object>(container: T, items: readonly unknown[]): T => {
-    let deepest = depths.get(container) ?? 1;
-    for (const item of items) deepest = Math.max(deepest, depthOf(item) + 1);
+  nest<T extends object>(container: T, items: readonly unknown[]): T {
+    let deepest = this.depths.get(container) ?? 1;
+    for (const item of items) {
+      const depth = typeof item === 'object' && item !== null ? (this.depths.get(item) ?? 1) : 0;
+      deepest = Math.max(deepest, depth + 1);
+    }
     if (deepest > MAX_PICKLE_NESTING) {
-      fail(`containers are nested more than ${MAX_PICKLE_NESTING} deep; a state_dict needs a handful of levels`);
+      this.fail(`containers are nested more than ${MAX_PICKLE_NESTING} deep; a state_dict needs a handful of levels`);
     }
-    depths.set(container, deepest);
+    this.depths.set(container, deepest);
     return container;
-  };
-  const setItems = (target: unknown, items: unknown[]): void => {
-    if (!(target instanceof Map)) fail('SETITEM(S) target is not a dict');
-    if (items.length % 2 !== 0) fail('SETITEMS got an odd number of items');
-    const map = nest(target as Map<unknown, unknown>, items);
-    for (let i = 0; i < items.length; i += 2) map.set(items[i], items[i + 1]);
-  };
-  const appendItems = (target: unknown, items: unknown[]): void => {
-    if (!Array.isArray(target)) fail('APPEND(S) target is not a list');
-    const list = nest(target as unknown[], items);
-    // One push per item: spreading 100k+ items as arguments overflows the call stack.
-    for (const item of items) list.push(item);
-  };
-  const memoPut = (index: number, value: unknown): void => {
-    if (memo.size >= MAX_PICKLE_MEMO && !memo.has(index)) fail(`the memo holds more than ${MAX_PICKLE_MEMO} entries`);
-    memo.set(index, value);
-  };
-  const pushGlobal = (module: string, name: string): void => {
-    stack.push(options.resolveGlobal(module, name, base + opStart));
-  };
+  }
 
+  memoGet(index: number): unknown {
+    if (!this.memo.has(index)) this.fail(`memo entry ${index} was never stored`);
+    return this.memo.get(index);
+  }
+  memoPut(index: number, value: unknown): void {
+    if (this.memo.size >= MAX_PICKLE_MEMO && !this.memo.has(index)) this.fail(`the memo holds more than ${MAX_PICKLE_MEMO} entries`);
+    this.memo.set(index, value);
+  }
+}
+
+type Handler = (m: Machine) => void;
+
+/** Framing and the stack itself. */
+const CONTROL: Record<number, Handler> = {
+  [OP.PROTO]: (m) => {
+    const version = m.u8();
+    if (version > 5) m.fail(`pickle protocol ${version} is newer than any known`);
+  },
+  [OP.FRAME]: (m) => void m.u64(), // framing is only a read-ahead hint
+  [OP.STOP]: (m) => {
+    m.result = { value: m.pop(), length: m.pos };
+  },
+  [OP.MARK]: (m) => void m.marks.push(m.stack.length),
+  [OP.POP]: (m) => {
+    if (m.marks.length > 0 && m.stack.length === m.marks[m.marks.length - 1]) m.marks.pop();
+    else m.pop();
+  },
+  [OP.POP_MARK]: (m) => void m.popToMark(),
+  [OP.DUP]: (m) => m.push(m.top()),
+};
+
+/** None, booleans, ints and floats. */
+const SCALARS: Record<number, Handler> = {
+  [OP.NONE]: (m) => m.push(null),
+  [OP.NEWTRUE]: (m) => m.push(true),
+  [OP.NEWFALSE]: (m) => m.push(false),
+  [OP.BININT]: (m) => m.push(m.i32()),
+  [OP.BININT1]: (m) => m.push(m.u8()),
+  [OP.BININT2]: (m) => m.push(m.u16()),
+  [OP.LONG1]: (m) => m.push(decodeLong(m.take(m.u8()))),
+  [OP.BINFLOAT]: (m) => m.push(m.f64()),
+};
+
+/** str and bytes. */
+const STRINGS: Record<number, Handler> = {
+  [OP.BINUNICODE]: (m) => m.push(m.text(m.u32())),
+  [OP.SHORT_BINUNICODE]: (m) => m.push(m.text(m.u8())),
+  [OP.BINUNICODE8]: (m) => m.push(m.text(m.u64())),
+  [OP.BINSTRING]: (m) => {
+    const n = m.i32();
+    if (n < 0) m.fail('negative string length');
+    m.push(latin1.decode(m.take(n)));
+  },
+  [OP.SHORT_BINSTRING]: (m) => m.push(latin1.decode(m.take(m.u8()))),
+  [OP.BINBYTES]: (m) => m.push(m.take(m.u32()).slice()),
+  [OP.SHORT_BINBYTES]: (m) => m.push(m.take(m.u8()).slice()),
+  [OP.BINBYTES8]: (m) => m.push(m.take(m.u64()).slice()),
+};
+
+function tupleOf(m: Machine, items: unknown[]): void {
+  m.push(m.nest(items, items));
+}
+
+function setItems(m: Machine, target: unknown, items: unknown[]): void {
+  if (!(target instanceof Map)) m.fail('SETITEM(S) target is not a dict');
+  if (items.length % 2 !== 0) m.fail('SETITEMS got an odd number of items');
+  const map = m.nest(target as Map<unknown, unknown>, items);
+  for (let i = 0; i < items.length; i += 2) map.set(items[i], items[i + 1]);
+}
+
+function appendItems(m: Machine, target: unknown, items: unknown[]): void {
+  if (!Array.isArray(target)) m.fail('APPEND(S) target is not a list');
+  const list = m.nest(target as unknown[], items);
+  // One push per item: spreading 100k+ items as arguments overflows the call stack.
+  for (const item of items) list.push(item);
+}
+
+/** Lists, tuples, dicts and sets, and filling them. */
+const CONTAINERS: Record<number, Handler> = {
+  [OP.EMPTY_LIST]: (m) => m.push([]),
+  [OP.EMPTY_TUPLE]: (m) => m.push([]),
+  [OP.EMPTY_DICT]: (m) => m.push(new Map()),
+  [OP.EMPTY_SET]: (m) => m.push(new Set()),
+  [OP.TUPLE]: (m) => tupleOf(m, m.popToMark()),
+  [OP.TUPLE1]: (m) => tupleOf(m, [m.pop()]),
+  [OP.TUPLE2]: (m) => {
+    const b = m.pop();
+    tupleOf(m, [m.pop(), b]);
+  },
+  [OP.TUPLE3]: (m) => {
+    const c = m.pop();
+    const b = m.pop();
+    tupleOf(m, [m.pop(), b, c]);
+  },
+  [OP.FROZENSET]: (m) => {
+    const items = m.popToMark();
+    m.push(m.nest(new Set(items), items));
+  },
+  [OP.APPEND]: (m) => {
+    const item = m.pop();
+    appendItems(m, m.top(), [item]);
+  },
+  [OP.APPENDS]: (m) => {
+    const items = m.popToMark();
+    appendItems(m, m.top(), items);
+  },
+  [OP.SETITEM]: (m) => {
+    const value = m.pop();
+    const key = m.pop();
+    setItems(m, m.top(), [key, value]);
+  },
+  [OP.SETITEMS]: (m) => {
+    const items = m.popToMark();
+    setItems(m, m.top(), items);
+  },
+  [OP.ADDITEMS]: (m) => {
+    const items = m.popToMark();
+    const target = m.top();
+    if (!(target instanceof Set)) m.fail('ADDITEMS target is not a set');
+    const set = m.nest(target as Set<unknown>, items);
+    for (const item of items) set.add(item);
+  },
+};
+
+/** The memo: values stored once and referred to again. */
+const MEMO: Record<number, Handler> = {
+  [OP.BINPUT]: (m) => m.memoPut(m.u8(), m.top()),
+  [OP.LONG_BINPUT]: (m) => m.memoPut(m.u32(), m.top()),
+  [OP.MEMOIZE]: (m) => m.memoPut(m.memo.size, m.top()),
+  [OP.BINGET]: (m) => m.push(m.memoGet(m.u8())),
+  [OP.LONG_BINGET]: (m) => m.push(m.memoGet(m.u32())),
+};
+
+function pushGlobal(m: Machine, module: string, name: string): void {
+  m.push(m.options.resolveGlobal(module, name, m.at));
+}
+
+/** Globals, calls and persistent ids: the only opcodes that reach outside data, each through the caller. */
+const CALLS: Record<number, Handler> = {
+  [OP.GLOBAL]: (m) => {
+    const module = m.line();
+    pushGlobal(m, module, m.line());
+  },
+  [OP.STACK_GLOBAL]: (m) => {
+    const name = m.pop();
+    const module = m.pop();
+    if (typeof module !== 'string' || typeof name !== 'string') m.fail('STACK_GLOBAL needs two strings');
+    pushGlobal(m, module as string, name as string);
+  },
+  [OP.REDUCE]: (m) => {
+    const args = m.pop();
+    const callable = m.pop();
+    if (!Array.isArray(args)) m.fail('REDUCE arguments are not a tuple');
+    if (!isCallable(callable)) m.fail('REDUCE target is not a whitelisted global');
+    const result = (callable as PickleCallable).call(args as unknown[], m.at);
+    if (typeof result === 'object' && result !== null) m.nest(result, args as unknown[]);
+    m.push(result);
+  },
+  // BUILD would set attributes (e.g. an OrderedDict's `_metadata`); nothing we keep needs them.
+  [OP.BUILD]: (m) => {
+    m.pop();
+    m.top();
+  },
+  [OP.BINPERSID]: (m) => {
+    const pid = m.pop();
+    if (!m.options.persistentLoad) m.fail('persistent ids are not allowed here');
+    m.push(m.options.persistentLoad!(pid, m.at));
+  },
+};
+
+const HANDLERS = new Map<number, Handler>(
+  [CONTROL, SCALARS, STRINGS, CONTAINERS, MEMO, CALLS].flatMap((family) => Object.entries(family).map(([code, h]) => [Number(code), h] as const)),
+);
+
+export function unpickle(bytes: Uint8Array, options: UnpickleOptions): UnpickleResult {
+  const machine = new Machine(bytes, options);
   for (;;) {
-    opStart = pos;
-    opcode = -1; // "no opcode yet" for the truncation message
-    if (++opcodes > MAX_PICKLE_OPCODES) fail(`it runs more than ${MAX_PICKLE_OPCODES} opcodes; a state_dict needs far fewer`);
-    if (stack.length > MAX_PICKLE_STACK) fail(`it holds more than ${MAX_PICKLE_STACK} values on its stack`);
-    opcode = u8();
-    switch (opcode) {
-      case OP.PROTO: {
-        const version = u8();
-        if (version > 5) fail(`pickle protocol ${version} is newer than any known`);
-        break;
-      }
-      case OP.FRAME:
-        u64(); // framing is only a read-ahead hint
-        break;
-      case OP.STOP: {
-        const value = pop();
-        return { value, length: pos };
-      }
-      case OP.MARK:
-        marks.push(stack.length);
-        break;
-      case OP.POP:
-        if (marks.length > 0 && stack.length === marks[marks.length - 1]) marks.pop();
-        else pop();
-        break;
-      case OP.POP_MARK:
-        popToMark();
-        break;
-      case OP.DUP:
-        stack.push(top());
-        break;
-
-      case OP.NONE:
-        stack.push(null);
-        break;
-      case OP.NEWTRUE:
-        stack.push(true);
-        break;
-      case OP.NEWFALSE:
-        stack.push(false);
-        break;
-      case OP.BININT:
-        stack.push(i32());
-        break;
-      case OP.BININT1:
-        stack.push(u8());
-        break;
-      case OP.BININT2:
-        stack.push(u16());
-        break;
-      case OP.LONG1:
-        stack.push(decodeLong(take(u8())));
-        break;
-      case OP.BINFLOAT:
-        stack.push(view.getFloat64(need(8), false)); // pickle floats are big-endian
-        break;
-
-      case OP.BINUNICODE:
-        stack.push(text(u32()));
-        break;
-      case OP.SHORT_BINUNICODE:
-        stack.push(text(u8()));
-        break;
-      case OP.BINUNICODE8:
-        stack.push(text(u64()));
-        break;
-      case OP.BINSTRING: {
-        const n = i32();
-        if (n < 0) fail('negative string length');
-        stack.push(latin1.decode(take(n)));
-        break;
-      }
-      case OP.SHORT_BINSTRING:
-        stack.push(latin1.decode(take(u8())));
-        break;
-      case OP.BINBYTES:
-        stack.push(take(u32()).slice());
-        break;
-      case OP.SHORT_BINBYTES:
-        stack.push(take(u8()).slice());
-        break;
-      case OP.BINBYTES8:
-        stack.push(take(u64()).slice());
-        break;
-
-      case OP.EMPTY_LIST:
-        stack.push([]);
-        break;
-      case OP.EMPTY_TUPLE:
-        stack.push([]);
-        break;
-      case OP.EMPTY_DICT:
-        stack.push(new Map());
-        break;
-      case OP.EMPTY_SET:
-        stack.push(new Set());
-        break;
-      case OP.TUPLE: {
-        const items = popToMark();
-        stack.push(nest(items, items));
-        break;
-      }
-      case OP.TUPLE1: {
-        const items = [pop()];
-        stack.push(nest(items, items));
-        break;
-      }
-      case OP.TUPLE2: {
-        const b = pop();
-        const a = pop();
-        const items = [a, b];
-        stack.push(nest(items, items));
-        break;
-      }
-      case OP.TUPLE3: {
-        const c = pop();
-        const b = pop();
-        const a = pop();
-        const items = [a, b, c];
-        stack.push(nest(items, items));
-        break;
-      }
-      case OP.FROZENSET: {
-        const items = popToMark();
-        stack.push(nest(new Set(items), items));
-        break;
-      }
-      case OP.APPEND: {
-        const item = pop();
-        appendItems(top(), [item]);
-        break;
-      }
-      case OP.APPENDS: {
-        const items = popToMark();
-        appendItems(top(), items);
-        break;
-      }
-      case OP.SETITEM: {
-        const value = pop();
-        const key = pop();
-        setItems(top(), [key, value]);
-        break;
-      }
-      case OP.SETITEMS: {
-        const items = popToMark();
-        setItems(top(), items);
-        break;
-      }
-      case OP.ADDITEMS: {
-        const items = popToMark();
-        const target = top();
-        if (!(target instanceof Set)) fail('ADDITEMS target is not a set');
-        const set = nest(target as Set<unknown>, items);
-        for (const item of items) set.add(item);
-        break;
-      }
-
-      case OP.BINPUT:
-        memoPut(u8(), top());
-        break;
-      case OP.LONG_BINPUT:
-        memoPut(u32(), top());
-        break;
-      case OP.MEMOIZE:
-        memoPut(memo.size, top());
-        break;
-      case OP.BINGET:
-        stack.push(memoGet(u8()));
-        break;
-      case OP.LONG_BINGET:
-        stack.push(memoGet(u32()));
-        break;
-
-      case OP.GLOBAL: {
-        const module = line();
-        const name = line();
-        pushGlobal(module, name);
-        break;
-      }
-      case OP.STACK_GLOBAL: {
-        const name = pop();
-        const module = pop();
-        if (typeof module !== 'string' || typeof name !== 'string') fail('STACK_GLOBAL needs two strings');
-        pushGlobal(module as string, name as string);
-        break;
-      }
-      case OP.REDUCE: {
-        const args = pop();
-        const callable = pop();
-        if (!Array.isArray(args)) fail('REDUCE arguments are not a tuple');
-        if (!isCallable(callable)) fail('REDUCE target is not a whitelisted global');
-        const result = (callable as PickleCallable).call(args as unknown[], base + opStart);
-        if (typeof result === 'object' && result !== null) nest(result, args as unknown[]);
-        stack.push(result);
-        break;
-      }
-      case OP.BUILD: {
-        // BUILD would set attributes (e.g. an OrderedDict's `_metadata`); nothing we keep needs them.
-        pop();
-        top();
-        break;
-      }
-      case OP.BINPERSID: {
-        const pid = pop();
-        if (!options.persistentLoad) fail('persistent ids are not allowed here');
-        stack.push(options.persistentLoad!(pid, base + opStart));
-        break;
-      }
-      default:
-        throw new CheckpointFormatError(
-          `${capitalise(what)} has an unsupported opcode ${opcodeLabel(opcode)} at byte offset ${base + opStart}. ` +
-            'The file is corrupt, or not a PyTorch state_dict checkpoint this reader understands.',
-        );
-    }
+    const handler = HANDLERS.get(machine.next());
+    if (!handler) machine.unsupported();
+    handler!(machine);
+    if (machine.result) return machine.result;
   }
 }
 
