@@ -1,5 +1,6 @@
 /**
- * What a sample record says about edits, variations and crossbreeds, and its checks. The record's
+ * What a sample record says about edits, variations and crossbreeds (their fields are checked in
+ * export/record_fields.ts, their sizes against the model here). The record's
  * z stays the drawn latent (for a variation or crossbreed child, the child's latent before edits);
  * the edits carry their direction vectors, so the record alone makes the sample again, without the
  * model's directions being computed first.
@@ -8,8 +9,7 @@ import type { Architecture } from '../config/architecture';
 import type { ClassWeight } from '../latent/class_vector';
 import type { Latents } from '../latent/latent_request';
 import type { SlotLayout } from '../latent/slot_latents';
-import { applyEditsIn, MAX_EDIT_AMOUNT, MAX_EDITS, type DirectionEdit } from './latent_edits';
-import { MAX_VARIATION_STRENGTH } from './variation';
+import { applyEditsIn, type DirectionEdit } from './latent_edits';
 
 /** A parent as a child's record names it: enough to find it in the history and to describe it. */
 export interface ParentRef {
@@ -53,62 +53,6 @@ export interface LineageFields {
 }
 
 type Fail = (what: string) => never;
-
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isSeed = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 2 ** 32 - 1;
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const MAX_NAME = 64;
-
-function checkSlots(v: unknown, what: string, fail: Fail): void {
-  const ok = Array.isArray(v) && v.length > 0 && v.length <= 64 && v.every((s, i) => Number.isInteger(s) && s >= 0 && (i === 0 || s > v[i - 1]));
-  if (!ok) fail(`${what} slots are not an ascending list of slot numbers`);
-}
-
-function checkParent(p: unknown, fail: Fail): void {
-  if (!isObject(p) || typeof p.id !== 'string' || !/^[0-9a-f]{16}$/.test(p.id) || !isSeed(p.seed)) fail('a parent reference is damaged');
-  const cs = p.classes;
-  if (!Array.isArray(cs) || cs.length === 0 || cs.length > 4) fail('a parent reference has no classes');
-  for (const c of cs) if (!isObject(c) || !Number.isInteger(c.index) || (c.index as number) < 0 || !isNum(c.weight) || c.weight <= 0) fail('a parent class is out of range');
-}
-
-function checkEditRecord(e: unknown, fail: Fail): void {
-  if (!isObject(e)) fail('an edit is not an object');
-  checkSlots(e.slots, 'an edit\'s', fail);
-  if (!isNum(e.amount) || Math.abs(e.amount) > MAX_EDIT_AMOUNT) fail(`an edit amount is outside -${MAX_EDIT_AMOUNT} to +${MAX_EDIT_AMOUNT}`);
-  if (!Array.isArray(e.vector) || e.vector.length === 0 || e.vector.length > 4096 || !e.vector.every((v) => isNum(v) && Math.abs(v) <= 10)) {
-    fail('an edit direction is not a list of numbers');
-  }
-  if (e.index !== undefined && (!Number.isInteger(e.index) || (e.index as number) < 0)) fail('an edit direction index is out of range');
-  if (e.name !== undefined && (typeof e.name !== 'string' || e.name.length > MAX_NAME)) fail('an edit name is not a short text');
-}
-
-function checkVariationRecord(v: unknown, fail: Fail): void {
-  if (!isObject(v)) fail('the variation is not an object');
-  if (!isSeed(v.seed)) fail('the variation seed is out of range');
-  if (!isNum(v.strength) || v.strength < 0 || v.strength > MAX_VARIATION_STRENGTH) fail('the variation strength is out of range');
-  if (v.slots !== undefined) checkSlots(v.slots, 'the variation\'s', fail);
-  if (v.classChange !== undefined && typeof v.classChange !== 'boolean') fail('the variation class change is not true or false');
-  checkParent(v.parent, fail);
-}
-
-function checkCrossbreedRecord(c: unknown, fail: Fail): void {
-  if (!isObject(c)) fail('the crossbreed is not an object');
-  if (!Array.isArray(c.parents) || c.parents.length !== 2) fail('a crossbreed needs two parents');
-  for (const p of c.parents) checkParent(p, fail);
-  if (typeof c.pick !== 'string' || !/^[ab]{1,64}$/.test(c.pick)) fail('the crossbreed pick is not a list of a and b');
-  if (!isNum(c.classMix) || c.classMix < 0 || c.classMix > 1) fail('the crossbreed class mix is out of range');
-  if (c.seed !== undefined && !isSeed(c.seed)) fail('the crossbreed seed is out of range');
-}
-
-/** Checks the edits, variation and crossbreed fields of a parsed record, whatever model it is for. */
-export function checkLineageFields(r: Record<string, unknown>, fail: Fail): void {
-  if (r.edits !== undefined) {
-    if (!Array.isArray(r.edits) || r.edits.length > MAX_EDITS) fail(`the edits are not a list of at most ${MAX_EDITS}`);
-    for (const e of r.edits) checkEditRecord(e, fail);
-  }
-  if (r.variation !== undefined) checkVariationRecord(r.variation, fail);
-  if (r.crossbreed !== undefined) checkCrossbreedRecord(r.crossbreed, fail);
-}
 
 /** Checks the sizes of those fields against the model a record is used with. */
 export function checkLineageFits(r: LineageFields, arch: Architecture, layout: SlotLayout, fail: Fail): void {

@@ -12,6 +12,8 @@ import { joinSlots, slotLayout, splitSlots, type SlotLayout } from '../latent/sl
 export const MAX_EDIT_AMOUNT = 3;
 /** More edits than this in one sample is a damaged record, not a use. */
 export const MAX_EDITS = 64;
+/** Directions are unit vectors; a value past this is not one. */
+export const MAX_DIRECTION_VALUE = 10;
 
 export interface DirectionEdit {
   /** The slots the direction was computed for and is added to, ascending. */
@@ -32,7 +34,7 @@ export function checkEdit(edit: DirectionEdit, layout: SlotLayout): void {
   if (edit.vector.length !== size) throw new SettingsError(`A direction for this model has ${size} values; got ${edit.vector.length}.`);
   for (let i = 0; i < size; i++) {
     const v = edit.vector[i];
-    if (!Number.isFinite(v) || Math.abs(v) > 10) throw new SettingsError(`Direction values must be finite numbers within +-10; got ${v}.`);
+    if (!Number.isFinite(v) || Math.abs(v) > MAX_DIRECTION_VALUE) throw new SettingsError(`Direction values must be finite numbers within ±${MAX_DIRECTION_VALUE}; got ${v}.`);
   }
   if (!Number.isFinite(edit.amount) || Math.abs(edit.amount) > MAX_EDIT_AMOUNT) {
     throw new SettingsError(`A direction amount must be within -${MAX_EDIT_AMOUNT} to +${MAX_EDIT_AMOUNT}; got ${edit.amount}.`);

@@ -6,6 +6,8 @@
 import { checkSeed } from '../latent/latent_request';
 import { MAX_BLEND } from '../latent/class_vector';
 import { checkTruncation, TRUNCATION_MODES } from '../latent/truncation';
+import { MAX_DIRECTION_VALUE, MAX_EDIT_AMOUNT, MAX_EDITS } from '../edit/latent_edits';
+import { MAX_VARIATION_STRENGTH } from '../edit/variation';
 import { showUntrusted } from '../show_untrusted';
 
 export const RECORD_FORMAT = 'biggan-explorer-sample';
@@ -125,6 +127,64 @@ const finiteWeightSum: Check = (v, _path, fail) => {
   if (!Number.isFinite(sum)) fail(`the class weights sum to ${sum}`);
 };
 
+const classList = both(
+  list(object({ index: required(integer(0, 1_000_000)), weight: required(number(1e-12, Number.MAX_VALUE)), name: optional(text(200)) }), 1, MAX_BLEND),
+  finiteWeightSum,
+);
+
+const ascending: Check = (v, path, fail) => {
+  if ((v as number[]).some((x, i, a) => i > 0 && x <= a[i - 1])) fail(`${path} is not in ascending order`);
+};
+
+const matches =
+  (re: RegExp, what: string): Check =>
+  (v, path, fail) => {
+    if (typeof v !== 'string' || !re.test(v)) fail(`${path} is ${shown(v)}, not ${what}`);
+  };
+
+const slotList = both(list(integer(0, MAX_SLOTS - 1), 1, MAX_SLOTS), ascending);
+
+/** A variation's or crossbreed's parent: lineageId() of its record, its seed and classes. */
+const parentRef = object({
+  id: required(matches(/^[0-9a-f]{16}$/, '16 hex digits')),
+  seed: required(rule(checkSeed)),
+  classes: required(classList),
+});
+
+/** Direction edits, a variation and a crossbreed (src/core/edit/edit_record.ts). */
+const LINEAGE_FIELDS: Record<string, FieldSpec> = {
+  edits: optional(
+    list(
+      object({
+        slots: required(slotList),
+        amount: required(number(-MAX_EDIT_AMOUNT, MAX_EDIT_AMOUNT)),
+        vector: required(numbers(MAX_DIRECTION_VALUE, 1, MAX_Z_VALUES)),
+        index: optional(integer(0, MAX_Z_VALUES)),
+        name: optional(text(64)),
+      }),
+      0,
+      MAX_EDITS,
+    ),
+  ),
+  variation: optional(
+    object({
+      seed: required(rule(checkSeed)),
+      strength: required(number(0, MAX_VARIATION_STRENGTH)),
+      slots: optional(slotList),
+      classChange: optional(boolean),
+      parent: required(parentRef),
+    }),
+  ),
+  crossbreed: optional(
+    object({
+      parents: required(list(parentRef, 2, 2)),
+      pick: required(matches(/^[ab]{1,64}$/, "a list of 'a' and 'b'")),
+      classMix: required(number(0, 1)),
+      seed: optional(rule(checkSeed)),
+    }),
+  ),
+};
+
 export const RECORD_FIELDS: Record<string, FieldSpec> = {
   format: required(equals(RECORD_FORMAT)),
   version: required(equals(RECORD_VERSION)),
@@ -137,12 +197,7 @@ export const RECORD_FIELDS: Record<string, FieldSpec> = {
       resolution: required(integer(1, 4096)),
     }),
   ),
-  classes: required(
-    both(
-      list(object({ index: required(integer(0, 1_000_000)), weight: required(number(1e-12, Number.MAX_VALUE)), name: optional(text(200)) }), 1, MAX_BLEND),
-      finiteWeightSum,
-    ),
-  ),
+  classes: required(classList),
   truncation: required(both(number(-Infinity, Infinity), rule(checkTruncation))),
   mode: required(oneOf(TRUNCATION_MODES)),
   seed: required(rule(checkSeed)),
@@ -160,6 +215,7 @@ export const RECORD_FIELDS: Record<string, FieldSpec> = {
       seeds: required(integer(1, 64)),
     }),
   ),
+  ...LINEAGE_FIELDS,
 };
 
 export function checkFields(record: Record<string, unknown>, fields: Record<string, FieldSpec>, prefix: string, fail: Fail): void {

@@ -5,7 +5,7 @@
  */
 import type { Architecture } from '../config/architecture';
 import { latentSlots, zDimOf } from '../config/architecture';
-import { checkLineageFields, checkLineageFits, editedLatents, recordLayout, type LineageFields } from '../edit/edit_record';
+import { checkLineageFits, editedLatents, recordLayout, type LineageFields } from '../edit/edit_record';
 import { SettingsError } from '../errors';
 import { checkFields, RECORD_FIELDS, RECORD_FORMAT, RECORD_VERSION } from './record_fields';
 import type { ClassWeight } from '../latent/class_vector';
@@ -59,7 +59,6 @@ export function parseSampleRecord(text: string, arch?: Architecture): SampleReco
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('it is not a JSON object');
   const r = raw as Record<string, unknown>;
   checkFields(r, RECORD_FIELDS, '', fail);
-  checkLineageFields(r, fail);
   if (arch) checkRecordFits(r as unknown as SampleRecord, arch);
   return r as unknown as SampleRecord;
 }
