@@ -6,16 +6,16 @@
 
 /** Bytes of one pickle (a real state_dict pickle is a few hundred KB). */
 export const MAX_PICKLE_BYTES = 64 << 20;
-/** Pickle opcodes executed in one pickle; a BigGAN-deep-512 state_dict runs about 40k. */
-export const MAX_PICKLE_OPCODES = 20_000_000;
+/** Pickle opcodes run in one pickle; a BigGAN-deep-512 state_dict (698 tensors) runs about 25k. */
+export const MAX_PICKLE_OPCODES = 4_000_000;
 /** Values on the pickle stack at once (torch batches SETITEMS/APPENDS by 1000). */
-export const MAX_PICKLE_STACK = 1_000_000;
-/** Memo entries; torch memoises each storage tuple and global once. */
-export const MAX_PICKLE_MEMO = 1_000_000;
+export const MAX_PICKLE_STACK = 200_000;
+/** Memo entries; torch memoises each storage tuple and global once, a few per tensor. */
+export const MAX_PICKLE_MEMO = 200_000;
 /** Tuples, lists and dicts inside each other; a state_dict needs 4 levels. */
 export const MAX_PICKLE_NESTING = 100;
 
-/** Tensors in one checkpoint; the largest BigGAN has about 1.5k. */
+/** Tensors in one checkpoint; the largest BigGAN (deep-512) has 698. */
 export const MAX_TENSORS = 20_000;
 /** Elements of one tensor: 2^31 - 1 float32 values are 8 GB, which no generator tensor nears. */
 export const MAX_TENSOR_ELEMENTS = 2 ** 31 - 1;

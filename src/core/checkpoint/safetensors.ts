@@ -35,8 +35,8 @@ export async function readSafetensorsLayout(source: ByteSource): Promise<TensorV
   const names = Object.keys(header).filter((k) => k !== '__metadata__');
   if (names.length > MAX_TENSORS) {
     throw new CheckpointFormatError(
-      `The safetensors header holds ${names.length} tensors; at most ${MAX_TENSORS} are read (a BigGAN has about ` +
-        '1500). The file is corrupt or not a BigGAN checkpoint.',
+      `The safetensors header holds ${names.length} tensors; at most ${MAX_TENSORS} are read (the largest BigGAN ` +
+        'has 698). The file is corrupt or not a BigGAN checkpoint.',
     );
   }
   checkMetadata(header.__metadata__);

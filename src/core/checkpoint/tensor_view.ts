@@ -120,7 +120,7 @@ function asCounts(value: unknown): number[] | undefined {
 export function checkCheckpointTotals(views: readonly TensorView[], fileSize: number): void {
   if (views.length > MAX_TENSORS) {
     throw new CheckpointFormatError(
-      `The checkpoint holds ${views.length} tensors; at most ${MAX_TENSORS} are read (a BigGAN has about 1500). ` +
+      `The checkpoint holds ${views.length} tensors; at most ${MAX_TENSORS} are read (the largest BigGAN has 698). ` +
         'The file is corrupt or not a BigGAN checkpoint.',
     );
   }
