@@ -23,8 +23,10 @@
  * PyTorch on netlib's reference BLAS is refused (its matrix products are ~10x slower than a
  * real BLAS's, so a ratio against it flatters us): the run goes on without it and says what to
  * install.
- * --torch-blas-threads N  OpenBLAS's own threads in the torch process (default: the peers' count;
- *             torch's intra-op threads do not cover them, and idle OpenBLAS threads spin).
+ * --torch-blas-threads N  OpenBLAS's own thread pool in the torch process (default 1). torch's
+ *             intra-op threads (oneDNN convolutions) are the peers' count either way; OpenBLAS's
+ *             pool is separate, and its idle threads spin: with 2, torch alone here took 1426 ms
+ *             CPU per image at batch 1 against 839 with 1 (batch 8: 609 / 556). 1 is torch's best.
  * --before    also time another revision's generators (src/ written by bench/old_nets.sh) on
  *             the same weights, in processes of their own, shown as "before Nt".
  * --layers    per-layer breakdown (tf.profile, by layer shape) for the first model at the first
@@ -261,7 +263,7 @@ async function benchModel(model: string, o: Options, out: Report): Promise<void>
   const beforePeers = o.before ? o.threads.map((t) => ({ t, peer: wasmPeer(model, t, 0, o.verbose, o.before) })) : [];
   const poolPeer = o.pool > 0 ? wasmPeer(model, 1, o.pool, o.verbose) : null;
   const peerThreads = o.threads[o.threads.length - 1];
-  let torch = o.torch ? torchPeer(model, peerThreads, o.torchBlasThreads ?? peerThreads, o.verbose) : null;
+  let torch = o.torch ? torchPeer(model, peerThreads, o.torchBlasThreads ?? 1, o.verbose) : null;
   const ortPeers = o.ort.map((e) => ({ engine: e, peer: ortPeer(model, e, peerThreads, o.verbose) }));
   const peers = [...wasmPeers, ...beforePeers].map((w) => w.peer).concat(poolPeer ? [poolPeer] : [], torch ? [torch] : [], ortPeers.map((p) => p.peer));
   try {

@@ -167,7 +167,7 @@ def self_attention(x, p, names):
 
 
 class BigGanDeep:
-    def __init__(self, shapes, variant, timer):
+    def __init__(self, shapes, variant, timer, warm=True):
         self.p = Params(shapes, 'deep', variant == 'unfolded')
         self.rgb3 = variant == 'rgb3'
         self.timer = timer
@@ -179,9 +179,9 @@ class BigGanDeep:
         self.attn_at = next(i for i in range(self.n_layers) if p.has(f'generator.layers.{i}.gamma'))
         self.n_stats = shapes['generator.bn.running_means'][0]
         self.eps = 1e-4
-        # Materialise every weight now so the first forward does not pay for it.
-        with torch.no_grad():
-            self.forward(torch.zeros(1, 128), torch.zeros(1, 1000), 0.5)
+        if warm:  # materialise every weight now so the first timed forward does not pay for it
+            with torch.no_grad():
+                self.forward(torch.zeros(1, 128), torch.zeros(1, 1000), 0.5)
 
     def stats(self, prefix, truncation):
         p = self.p
@@ -258,7 +258,7 @@ class BigGanDeep:
 
 
 class BigGan:
-    def __init__(self, shapes, variant, timer):
+    def __init__(self, shapes, variant, timer, warm=True):
         self.p = Params(shapes, 'biggan', variant == 'unfolded')
         self.timer = timer
         p = self.p
@@ -271,8 +271,9 @@ class BigGan:
         self.ch0 = shapes['blocks.0.0.conv1.weight'][1]
         self.bottom = int(math.sqrt(shapes['linear.weight'][0] // self.ch0))
         self.eps = 1e-5
-        with torch.no_grad():
-            self.forward(torch.zeros(1, self.dim_z), torch.zeros(1, 1000), 1.0)
+        if warm:
+            with torch.no_grad():
+                self.forward(torch.zeros(1, self.dim_z), torch.zeros(1, 1000), 1.0)
 
     def ccbn_relu(self, x, prefix, cond):
         p = self.p
@@ -322,7 +323,8 @@ class BigGan:
 
 
 class Bench:
-    def __init__(self, model):
+    def __init__(self, model, warm=True):
+        self.warm = warm
         self.model_name = model
         self.shapes = read_keys(model)
         self.timer = Timer()
@@ -333,7 +335,7 @@ class Bench:
             cls = BigGan if self.model_name.startswith('biggan') else BigGanDeep
             if cls is BigGan and variant == 'rgb3':
                 variant = 'folded'  # BigGAN's output layer already has 3 filters
-            self.nets[variant] = cls(self.shapes, variant, self.timer)
+            self.nets[variant] = cls(self.shapes, variant, self.timer, self.warm)
         return self.nets[variant]
 
     def run(self, batch, variant):
@@ -413,11 +415,14 @@ def main():
     ap.add_argument('--warmup', type=int, default=1)
     ap.add_argument('--variant', default='folded', choices=['folded', 'rgb3', 'unfolded'])
     ap.add_argument('--export-onnx', metavar='PATH')
+    ap.add_argument('--cold', action='store_true',
+                    help='no warm-up forward when the net is built (weights are drawn in the first forward): '
+                         'with --runs 1 --warmup 0 the process does what one `biggan sample` does')
     ap.add_argument('--batch', type=int, default=1, help='batch size of the exported graph')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.set_grad_enabled(False)
-    bench = Bench(args.model)
+    bench = Bench(args.model, warm=not args.cold)
     if args.export_onnx:
         print(json.dumps(export_onnx(bench, args.export_onnx, args.batch)))
         return
