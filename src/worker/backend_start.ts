@@ -11,7 +11,11 @@ export const BACKEND_START_TIMEOUT_MS = 20_000;
 
 export type StartOutcome = 'started' | 'failed' | 'timed out';
 
-export async function startWithin(name: string, start: () => Promise<boolean>, ms = BACKEND_START_TIMEOUT_MS): Promise<StartOutcome> {
+export async function startWithin(
+  name: string,
+  start: () => Promise<boolean>,
+  ms = BACKEND_START_TIMEOUT_MS,
+): Promise<StartOutcome> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<StartOutcome>((resolve) => {
     timer = setTimeout(() => resolve('timed out'), ms);

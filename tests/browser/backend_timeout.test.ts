@@ -32,7 +32,9 @@ describe.skipIf(!chromiumAvailable())('a backend that never starts', () => {
     expect(held).toBeGreaterThan(0);
     expect(await page.textContent('[data-testid=backend]')).toMatch(/cpu/i);
     const notices = await page.locator('[data-testid=notice]').allTextContents();
-    expect(notices.join('\n')).toContain(`WASM did not start within ${BACKEND_START_TIMEOUT_MS / 1000} s, so the page uses CPU.`);
+    expect(notices.join('\n')).toContain(
+      `WASM did not start within ${BACKEND_START_TIMEOUT_MS / 1000} s, so the page uses CPU.`,
+    );
     await page.close();
   });
 });
