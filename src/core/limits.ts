@@ -48,6 +48,15 @@ export const MAX_PNG_CHUNKS = 10_000;
 /** Characters of one (inflated) PNG text chunk; our records are a few KB. */
 export const MAX_PNG_TEXT = 1 << 20;
 
+/** |z| in a sample record: a truncated normal stays within 2, so 100 leaves room and refuses 1e30. */
+export const MAX_RECORD_LATENT = 100;
+/** Values of one latent in a record (BigGAN-deep's z has 128). */
+export const MAX_RECORD_Z = 4096;
+/** Latent slots in a record (BigGAN-deep-512 has 18). */
+export const MAX_RECORD_SLOTS = 64;
+/** Characters of a record's model id (a path or URL). */
+export const MAX_RECORD_MODEL_ID = 1000;
+
 /** Characters of an untrusted value quoted in an error message, and how deep it is described. */
 export const MAX_SHOWN_CHARS = 120;
 export const MAX_SHOWN_DEPTH = 3;

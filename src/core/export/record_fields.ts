@@ -8,6 +8,7 @@ import { MAX_BLEND } from '../latent/class_vector';
 import { checkTruncation, TRUNCATION_MODES } from '../latent/truncation';
 import { MAX_DIRECTION_VALUE, MAX_EDIT_AMOUNT, MAX_EDITS } from '../edit/latent_edits';
 import { MAX_VARIATION_STRENGTH } from '../edit/variation';
+import { MAX_RECORD_LATENT, MAX_RECORD_MODEL_ID, MAX_RECORD_SLOTS, MAX_RECORD_Z } from '../limits';
 import { showUntrusted } from '../show_untrusted';
 
 export const RECORD_FORMAT = 'biggan-explorer-sample';
@@ -19,11 +20,6 @@ export interface FieldSpec {
   check: Check;
   optional?: boolean;
 }
-
-/** |z| of a truncated normal is at most 2 (threshold mode resamples past t <= 1); 100 leaves room. */
-const MAX_LATENT = 100;
-const MAX_Z_VALUES = 4096;
-const MAX_SLOTS = 64;
 
 const required = (check: Check): FieldSpec => ({ check });
 const optional = (check: Check): FieldSpec => ({ check, optional: true });
@@ -142,7 +138,7 @@ const matches =
     if (typeof v !== 'string' || !re.test(v)) fail(`${path} is ${shown(v)}, not ${what}`);
   };
 
-const slotList = both(list(integer(0, MAX_SLOTS - 1), 1, MAX_SLOTS), ascending);
+const slotList = both(list(integer(0, MAX_RECORD_SLOTS - 1), 1, MAX_RECORD_SLOTS), ascending);
 
 /** A variation's or crossbreed's parent: lineageId() of its record, its seed and classes. */
 const parentRef = object({
@@ -158,8 +154,8 @@ const LINEAGE_FIELDS: Record<string, FieldSpec> = {
       object({
         slots: required(slotList),
         amount: required(number(-MAX_EDIT_AMOUNT, MAX_EDIT_AMOUNT)),
-        vector: required(numbers(MAX_DIRECTION_VALUE, 1, MAX_Z_VALUES)),
-        index: optional(integer(0, MAX_Z_VALUES)),
+        vector: required(numbers(MAX_DIRECTION_VALUE, 1, MAX_RECORD_Z)),
+        index: optional(integer(0, MAX_RECORD_Z)),
         name: optional(text(64)),
       }),
       0,
@@ -191,7 +187,7 @@ export const RECORD_FIELDS: Record<string, FieldSpec> = {
   app: required(object({ name: required(text(100)), version: required(text(100)) })),
   model: required(
     object({
-      id: required(text(1000)),
+      id: required(text(MAX_RECORD_MODEL_ID)),
       hash: required(text(200)),
       family: required(oneOf(['biggan-deep', 'biggan', 'biggan-tfhub'])),
       resolution: required(integer(1, 4096)),
@@ -202,10 +198,10 @@ export const RECORD_FIELDS: Record<string, FieldSpec> = {
   mode: required(oneOf(TRUNCATION_MODES)),
   seed: required(rule(checkSeed)),
   slots: required(
-    list(nullable(object({ seed: optional(integer(0, 2 ** 32 - 1)), strength: optional(number(0, 4)), locked: optional(boolean) })), 0, MAX_SLOTS),
+    list(nullable(object({ seed: optional(integer(0, 2 ** 32 - 1)), strength: optional(number(0, 4)), locked: optional(boolean) })), 0, MAX_RECORD_SLOTS),
   ),
-  z: required(numbers(MAX_LATENT, 1, MAX_Z_VALUES)),
-  slotZ: optional(list(nullable(numbers(MAX_LATENT, 1, MAX_Z_VALUES)), 0, MAX_SLOTS)),
+  z: required(numbers(MAX_RECORD_LATENT, 1, MAX_RECORD_Z)),
+  slotZ: optional(list(nullable(numbers(MAX_RECORD_LATENT, 1, MAX_RECORD_Z)), 0, MAX_RECORD_SLOTS)),
   backend: required(text(40)),
   batch: optional(integer(1, 64)),
   strip: optional(
