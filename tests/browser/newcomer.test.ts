@@ -174,6 +174,80 @@ describe.skipIf(!chromiumAvailable())('the page for a newcomer', () => {
     expect(record.strip?.spread.map((v) => v.toFixed(4))).toEqual(spread.map((v) => v.toFixed(4)));
   });
 
+  it('records a state in the history only once it settles: one slider drag adds one entry, titled', async () => {
+    const items = page.locator('[data-testid=history-item]');
+    await page.waitForTimeout(1500);
+    const before = await items.count();
+    await page.locator('[data-testid=truncation]').scrollIntoViewIfNeeded();
+    const slider = (await page.locator('[data-testid=truncation]').boundingBox())!;
+    const y = slider.y + slider.height / 2;
+    await page.mouse.move(slider.x + slider.width * 0.3, y);
+    await page.mouse.down();
+    for (let i = 1; i <= 16; i++) {
+      await page.mouse.move(slider.x + slider.width * (0.3 + i * 0.03), y);
+      await page.waitForTimeout(120);
+    }
+    await page.mouse.up();
+    await waitForSamples(page);
+    await page.waitForTimeout(2000);
+    expect(await items.count()).toBe(before + 1);
+    const t = Number(await page.inputValue('[data-testid=truncation]')).toFixed(2);
+    const seed = await page.inputValue('[data-testid=seed]');
+    const title = await items.first().locator('[data-testid=history-title]').textContent();
+    expect(title).toMatch(new RegExp(`T-shirt/top.*t ${t} · seed ${seed}.*fashion-mnist-biggan-32`, 's'));
+    expect(await items.first().locator('[data-testid=history-delete]').getAttribute('aria-label')).toBe(`Delete T-shirt/top, seed ${seed}`);
+  });
+
+  it('keeps a full blend of 4 when a fifth class is picked, and says so; weights stay as set', async () => {
+    await page.check('[data-testid=blend-add]');
+    for (const name of ['Trouser', 'Bag', 'Sneaker']) {
+      await page.fill('[data-testid=class-search]', name);
+      await page.locator('[data-testid=class-option]', { hasText: name }).first().click();
+    }
+    const blend = page.locator('[data-testid=blend-item]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=blend-item]').length === 4);
+    const indices = await blend.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.index));
+    await page.fill('[data-testid=class-search]', 'Coat');
+    await page.locator('[data-testid=class-option]', { hasText: 'Coat' }).first().click();
+    expect(await page.locator('[data-testid=notice]', { hasText: /already has 4 classes.*kept/ }).count()).toBe(1);
+    expect(await blend.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.index))).toEqual(indices);
+
+    await page.locator('[aria-label="Weight of Trouser"]').fill('0.8');
+    const trouser = page.locator('[data-testid=blend-item][data-index="1"]');
+    expect(await trouser.getAttribute('data-weight')).toBe('0.8');
+    expect(await trouser.textContent()).toMatch(/0\.80 \(21%\)/);
+    expect(await page.locator('[data-testid=blend-item][data-index="0"]').getAttribute('data-weight')).toBe('1');
+    expect(new URL(page.url()).searchParams.get('class')).toMatch(/1:0\.8/);
+  });
+
+  it('stacks notices tidily: the same message once, a "Dismiss all" for several', async () => {
+    for (let i = 0; i < 2; i++) {
+      await page.fill('[data-testid=class-search]', 'Coat');
+      await page.locator('[data-testid=class-option]', { hasText: 'Coat' }).first().click();
+    }
+    expect(await page.locator('[data-testid=notice]', { hasText: /already has 4 classes/ }).count()).toBe(1);
+    await page.locator('[data-testid=intro-open]').click();
+    await page.click('[data-testid=intro-dismiss]');
+    const all = page.getByRole('button', { name: 'Dismiss all' });
+    if ((await page.locator('[data-testid=notice]').count()) > 1) {
+      await all.click();
+      expect(await page.locator('[data-testid=notice]').count()).toBe(0);
+    }
+    await page.uncheck('[data-testid=blend-add]');
+  });
+
+  it('cancels a batch render when the backend is switched, and shows the backend that runs', async () => {
+    await page.selectOption('[data-testid=batch]', '16');
+    await page.selectOption('#backend-select', 'cpu');
+    await page.waitForFunction(() => document.querySelector('[data-testid=backend]')?.textContent === 'cpu', undefined, { timeout: 60_000 });
+    await waitForSamples(page, 0, 120_000);
+    expect(await page.locator('[data-testid=sample-canvas][data-ready=true]').count()).toBe(16);
+    await page.selectOption('#backend-select', 'wasm');
+    await page.waitForFunction(() => document.querySelector('[data-testid=backend]')?.textContent === 'wasm', undefined, { timeout: 60_000 });
+    await page.selectOption('[data-testid=batch]', '4');
+    await waitForSamples(page);
+  });
+
   it('logged no console errors', () => {
     expect(errors).toEqual([]);
   });

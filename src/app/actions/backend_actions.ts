@@ -1,7 +1,7 @@
 /** Backend start-up and switching; a backend the worker had to change by itself is announced. */
 import type { BackendChoice, BackendState } from '../../worker/protocol';
 import { useStore } from '../store/store';
-import { renderNow } from './render_actions';
+import { cancelRender, renderNow } from './render_actions';
 import { errorText, notify, worker } from './worker_link';
 
 export async function initBackend(choice: BackendChoice): Promise<void> {
@@ -26,6 +26,7 @@ export async function initBackend(choice: BackendChoice): Promise<void> {
 }
 
 export async function chooseBackend(choice: BackendChoice): Promise<void> {
+  cancelRender();
   useStore.setState({ backendChoice: choice, backendBusy: true });
   try {
     const state = await worker().request({ type: 'setBackend', backend: choice }).promise;

@@ -77,8 +77,9 @@ export function exportGrid(): void {
 }
 
 export function gridCaption(s: AppState): string {
+  const total = s.classes.reduce((a, c) => a + c.weight, 0);
   const names = s.classes
-    .map((c) => `${s.classList[c.index]?.names[0] ?? `class ${c.index}`}${s.classes.length > 1 ? ` ${Math.round(c.weight * 100)}%` : ''}`)
+    .map((c) => `${s.classList[c.index]?.names[0] ?? `class ${c.index}`}${s.classes.length > 1 ? ` ${Math.round((c.weight / total) * 100)}%` : ''}`)
     .join(' + ');
   const first = s.samples[0]?.seed ?? s.seed;
   const last = s.samples.at(-1)?.seed ?? first;

@@ -35,7 +35,32 @@ export async function loadHistory(): Promise<void> {
   }
 }
 
-/** Adds the current sample once it is drawn (after each finished render). */
+/** Quiet time after the last change before a state counts as settled (one drag is one entry). */
+export const SETTLE_MS = 700;
+let settleTimer: ReturnType<typeof setTimeout> | null = null;
+let pointersDown = 0;
+let watching = false;
+
+function watchPointers(): void {
+  watching = true;
+  addEventListener('pointerdown', () => pointersDown++, true);
+  const up = () => (pointersDown = Math.max(0, pointersDown - 1));
+  addEventListener('pointerup', up, true);
+  addEventListener('pointercancel', up, true);
+}
+
+/** Remembers the current sample once nothing has changed for SETTLE_MS and no pointer is held. */
+export function rememberWhenSettled(): void {
+  if (!watching) watchPointers();
+  if (settleTimer !== null) clearTimeout(settleTimer);
+  settleTimer = setTimeout(() => {
+    settleTimer = null;
+    if (pointersDown > 0 || useStore.getState().rendering) rememberWhenSettled();
+    else void rememberCurrent();
+  }, SETTLE_MS);
+}
+
+/** Adds the current sample once it is drawn. */
 export async function rememberCurrent(): Promise<void> {
   const s = useStore.getState();
   const x = s.samples[s.current];

@@ -73,6 +73,14 @@ export function renderNow(): void {
   );
 }
 
+/** Stops the grid's render (a backend switch is coming); the samples keep what they had. */
+export function cancelRender(): void {
+  if (inflight === null) return;
+  worker().cancel(inflight);
+  inflight = null;
+  useStore.setState({ rendering: false });
+}
+
 /** Fields whose change needs new samples. */
 export function renderInputsChanged(a: AppState, b: AppState): boolean {
   return (

@@ -5,6 +5,7 @@ import { MAX_TRUNCATION, MIN_TRUNCATION, type TruncationMode } from '../../core/
 import type { SlotState } from '../store/settings_slice';
 import { useStore } from '../store/store';
 import { MAX_BATCH } from '../url_state';
+import { notify } from './worker_link';
 
 const SEEDS = MAX_SEED + 1;
 
@@ -18,32 +19,30 @@ export function pickClass(index: number): void {
   useStore.setState({ classes: [{ index, weight: 1 }] });
 }
 
-export function addClass(index: number): void {
-  useStore.setState((s) => {
-    if (s.classes.some((c) => c.index === index) || s.classes.length >= MAX_BLEND) return {};
-    const weight = 1 / (s.classes.length + 1);
-    return { classes: [...s.classes.map((c) => ({ ...c, weight: c.weight * (1 - weight) })), { index, weight }] };
-  });
+/** Adds a class at weight 1 (weights are relative); a full blend stays as it is, and says so. */
+export function addClass(index: number): boolean {
+  const s = useStore.getState();
+  if (s.classes.some((c) => c.index === index)) return true;
+  if (s.classes.length >= MAX_BLEND) {
+    notify('warning', `The blend already has ${MAX_BLEND} classes, the most it takes: remove one to add another. The blend was kept.`);
+    return false;
+  }
+  useStore.setState({ classes: [...s.classes, { index, weight: 1 }] });
+  return true;
 }
 
 export function removeClass(index: number): void {
   useStore.setState((s) => (s.classes.length <= 1 ? {} : { classes: s.classes.filter((c) => c.index !== index) }));
 }
 
-/** Sets one class's share of the blend (0..1); the others keep their proportions in the rest. */
-export function setClassShare(index: number, share: number): void {
-  if (!Number.isFinite(share)) return;
-  useStore.setState((s) => {
-    if (s.classes.length < 2) return {};
-    const v = clamp(share, 0.05, 0.95);
-    const others = s.classes.filter((c) => c.index !== index);
-    const rest = others.reduce((a, c) => a + c.weight, 0);
-    return {
-      classes: s.classes.map((c) =>
-        c.index === index ? { ...c, weight: v } : { ...c, weight: rest > 0 ? ((1 - v) * c.weight) / rest : (1 - v) / others.length },
-      ),
-    };
-  });
+export const MIN_WEIGHT = 0.05;
+export const MAX_WEIGHT = 1;
+
+/** Sets one class's weight as typed; the others keep theirs (the model divides by the sum). */
+export function setClassWeight(index: number, weight: number): void {
+  if (!Number.isFinite(weight)) return;
+  const w = clamp(Math.round(weight * 100) / 100, MIN_WEIGHT, MAX_WEIGHT);
+  useStore.setState((s) => ({ classes: s.classes.map((c) => (c.index === index ? { ...c, weight: w } : c)) }));
 }
 
 export function randomClass(): void {

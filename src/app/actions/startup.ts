@@ -5,7 +5,7 @@
 import { useStore } from '../store/store';
 import { buildSearch, parseUrlState } from '../url_state';
 import { initBackend } from './backend_actions';
-import { loadHistory, rememberCurrent } from './history_actions';
+import { loadHistory, rememberWhenSettled } from './history_actions';
 import { watchLineage } from './lineage_actions';
 import { followModelScale } from './export_actions';
 import { detectVideo } from './interp_actions';
@@ -27,7 +27,7 @@ export async function startApp(): Promise<void> {
     if (renderInputsChanged(s, prev)) scheduleRender();
     if (s.modelInfo && s.modelInfo !== prev.modelInfo) followModelScale(s.modelInfo.architecture.resolution);
     const finished = prev.rendering && !s.rendering && !s.renderError;
-    if (finished || (s.current !== prev.current && !s.rendering)) void rememberCurrent();
+    if (finished || (s.current !== prev.current && !s.rendering)) rememberWhenSettled();
     if ((prev.rendering && !s.rendering) || (s.current !== prev.current && !s.rendering)) void refreshStrip();
     // While a shared link's model failed to load, the address stays the link (see openLinkModel).
     if (s.modelInfo && !s.linkFailure && (renderInputsChanged(s, prev) || s.modelRef !== prev.modelRef || s.backendChoice !== prev.backendChoice || s.current !== prev.current)) {

@@ -11,16 +11,24 @@ export function worker(): WorkerClient {
 }
 
 let nextNotice = 1;
-const MAX_NOTICES = 5;
+const MAX_NOTICES = 4;
+/** How long a notice stays by itself; errors stay until dismissed. */
+const NOTICE_MS: Record<Notice['level'], number | null> = { info: 8000, warning: 20_000, error: null };
 
+/** Shows a notice; the same text again replaces the older one, and only the newest few stay. */
 export function notify(level: Notice['level'], text: string): void {
   const notice: Notice = { id: nextNotice++, level, text };
-  useStore.setState((s) => ({ notices: [...s.notices, notice].slice(-MAX_NOTICES) }));
-  if (level === 'info') setTimeout(() => dismissNotice(notice.id), 8000);
+  useStore.setState((s) => ({ notices: [...s.notices.filter((n) => n.text !== text), notice].slice(-MAX_NOTICES) }));
+  const ms = NOTICE_MS[level];
+  if (ms !== null) setTimeout(() => dismissNotice(notice.id), ms);
 }
 
 export function dismissNotice(id: number): void {
   useStore.setState((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
+}
+
+export function dismissAllNotices(): void {
+  useStore.setState({ notices: [] });
 }
 
 export function errorText(e: unknown): string {

@@ -3,7 +3,7 @@ import { useId, useMemo, useState } from 'react';
 import { searchClasses } from '../../core/classes/class_search';
 import type { ModelClass } from '../../core/classes/model_classes';
 import { MAX_BLEND } from '../../core/latent/class_vector';
-import { addClass, pickClass, randomClass, removeClass, setClassShare } from '../actions/settings_actions';
+import { addClass, MAX_WEIGHT, MIN_WEIGHT, pickClass, randomClass, removeClass, setClassWeight } from '../actions/settings_actions';
 import { useStore } from '../store/store';
 import { Section } from './Section';
 
@@ -29,7 +29,7 @@ export function ClassPicker() {
   const blendFull = blend.length >= MAX_BLEND;
 
   const choose = (index: number) => {
-    if (adding && !blendFull) addClass(index);
+    if (adding) addClass(index);
     else pickClass(index);
     setQuery('');
     setOpen(false);
@@ -114,34 +114,40 @@ export function ClassPicker() {
         {open && query.trim() !== '' && hits.length === 0 && <p className="help">No class matches “{query}”.</p>}
       </div>
       <label className="check">
-        <input type="checkbox" checked={adding} disabled={blendFull && !adding} onChange={(e) => setAdding(e.target.checked)} />
-        Add to blend (up to {MAX_BLEND}) instead of replacing
+        <input type="checkbox" data-testid="blend-add" checked={adding} onChange={(e) => setAdding(e.target.checked)} />
+        Add to blend (up to {MAX_BLEND}) instead of replacing{blendFull && adding ? ' (full: remove one first)' : ''}
       </label>
       <ul className="blend" aria-label="Classes in use" data-testid="class-blend">
         {blend.map((c) => {
           const total = blend.reduce((a, b) => a + b.weight, 0);
+          const share = Math.round((c.weight / total) * 100);
           return (
             <li key={c.index} data-testid="blend-class" data-index={c.index}>
-              <span className="blend-name" title={classList[c.index]?.names.join(', ')}>
-                {name(c.index)} <span className="muted">#{c.index}</span>
-              </span>
-              {blend.length > 1 && (
-                <>
-                  <span className="value">{Math.round((c.weight / total) * 100)}%</span>
-                  <button type="button" className="icon-button" aria-label={`Remove ${name(c.index)} from the blend`} onClick={() => removeClass(c.index)}>
-                    ×
-                  </button>
-                  <input
-                    type="range"
-                    min={0.05}
-                    max={0.95}
-                    step={0.05}
-                    value={c.weight / total}
-                    aria-label={`Weight of ${name(c.index)}`}
-                    onChange={(e) => setClassShare(c.index, Number(e.target.value))}
-                  />
-                </>
-              )}
+              <div className="blend-item" data-testid="blend-item" data-index={c.index} data-weight={c.weight}>
+                <span className="blend-name" title={classList[c.index]?.names.join(', ')}>
+                  {name(c.index)} <span className="muted">#{c.index}</span>
+                </span>
+                {blend.length > 1 && (
+                  <>
+                    <span className="value" title="Weights are relative: each class gets its weight divided by their sum">
+                      {c.weight.toFixed(2)} <span className="muted">({share}%)</span>
+                    </span>
+                    <button type="button" className="icon-button" aria-label={`Remove ${name(c.index)} from the blend`} onClick={() => removeClass(c.index)}>
+                      ×
+                    </button>
+                    <input
+                      type="range"
+                      min={MIN_WEIGHT}
+                      max={MAX_WEIGHT}
+                      step={0.05}
+                      value={c.weight}
+                      aria-label={`Weight of ${name(c.index)}`}
+                      aria-valuetext={`${c.weight.toFixed(2)}, ${share}% of the blend`}
+                      onChange={(e) => setClassWeight(c.index, Number(e.target.value))}
+                    />
+                  </>
+                )}
+              </div>
             </li>
           );
         })}
