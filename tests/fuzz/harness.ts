@@ -49,6 +49,15 @@ export async function runCases(cases: readonly FuzzCase[], limits: Limits = DEFA
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  // A busy machine can stall a child past the time limit; a real hang hangs again on its own.
+  const stalled = verdicts.flatMap((v, i) => (v.outcome === 'hang' ? [i] : []));
+  if (stalled.length > 0 && stalled.length < cases.length) {
+    const again = await runCases(
+      stalled.map((i) => cases[i]!),
+      limits,
+    );
+    stalled.forEach((i, k) => (verdicts[i] = again[k]!));
+  }
   return verdicts;
 }
 
