@@ -1,6 +1,6 @@
 /**
  * The shareable address: ?model=&config=&class=&truncation=&mode=&seed=&batch=&lock=&pin=&strength=
- * &current=&backend=. Parsing never throws: a value that makes no sense is dropped with a notice.
+ * &current=&backend=&dir= (direction edits: range/index:amount, e.g. 0/2:-1.8,1-3/1:3). Parsing never throws: a value that makes no sense is dropped with a notice.
  * Class specs are kept as text until the model's class list is known (see resolveClassSpec).
  */
 import { MAX_SEED } from '../core/latent/latent_request';
@@ -17,7 +17,31 @@ export interface UrlState {
   settings: Partial<Omit<SettingsSlice, 'classes'>>;
   /** Per-slot overrides, by slot index; applied once the model's slot count is known. */
   slotOverrides: Map<number, Partial<SlotState>>;
+  /** Direction edits by slot range and rank; their vectors are computed once the model is loaded. */
+  directionEdits: LinkEdit[];
   notices: string[];
+}
+
+export interface LinkEdit {
+  range: string;
+  index: number;
+  amount: number;
+}
+
+const MAX_LINK_AMOUNT = 3;
+
+function directionEdits(text: string, notices: string[]): LinkEdit[] {
+  const out: LinkEdit[] = [];
+  for (const part of text.split(',')) {
+    const m = /^(all|\d+(?:-\d+)?)\/(\d+):([-+]?\d*\.?\d+)$/.exec(part);
+    const amount = m ? Number(m[3]) : NaN;
+    if (!m || !(Math.abs(amount) <= MAX_LINK_AMOUNT)) {
+      notices.push(`Ignored dir "${part}": expected range/index:amount, the amount from -${MAX_LINK_AMOUNT} to ${MAX_LINK_AMOUNT}.`);
+      continue;
+    }
+    out.push({ range: m[1], index: Number(m[2]), amount });
+  }
+  return out;
 }
 
 const isSeed = (n: number) => Number.isInteger(n) && n >= 0 && n <= MAX_SEED;
@@ -106,13 +130,14 @@ export function parseUrlState(search: string): UrlState {
     }
   }
   const classSpec = q.get('class') ?? undefined;
-  return { modelRef, classSpec, settings, slotOverrides, notices };
+  const dir = q.get('dir');
+  return { modelRef, classSpec, settings, slotOverrides, directionEdits: dir ? directionEdits(dir, notices) : [], notices };
 }
 
 const fmt = (n: number) => String(Math.round(n * 1000) / 1000);
 
 /** The address for the current view; defaults are left out to keep it short. */
-export function buildSearch(s: SettingsSlice, modelRef: ModelRef | null): string {
+export function buildSearch(s: SettingsSlice & { edits?: { slots: number[]; index?: number; amount: number; key: string }[] }, modelRef: ModelRef | null): string {
   const q = new URLSearchParams();
   if (modelRef) {
     q.set('model', modelRef.model);
@@ -131,5 +156,8 @@ export function buildSearch(s: SettingsSlice, modelRef: ModelRef | null): string
   if (pins.length) q.set('pin', pins.join(','));
   if (strengths.length) q.set('strength', strengths.join(','));
   if (s.backendChoice !== 'auto') q.set('backend', s.backendChoice);
+  // An edit's key is "range:index" (see directionKey); imported directions have no range to recompute.
+  const dirs = (s.edits ?? []).flatMap((e) => (/^(all|\d+(-\d+)?):\d+$/.test(e.key) ? [`${e.key.replace(':', '/')}:${fmt(e.amount)}`] : []));
+  if (dirs.length) q.set('dir', dirs.join(','));
   return `?${q.toString().replace(/%3A/gi, ':').replace(/%2C/gi, ',').replace(/%2F/gi, '/')}`;
 }

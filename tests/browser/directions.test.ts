@@ -1,7 +1,7 @@
 /**
  * Directions, variations and crossbreeds in headless Chromium on the bundled default model, as a
  * person uses them: a slider changes the picture and its reset gives back the same pixels; an
- * exported PNG with an edit restores the same pixels and slider; a named direction survives a
+ * exported PNG with an edit restores the same pixels and slider, and so does the address; a named direction survives a
  * reload; the variations grid fills and a click makes a child current; a crossbreed's history
  * entry links to both parents.
  */
@@ -98,6 +98,15 @@ describe.skipIf(!chromiumAvailable())('directions, variations and crossbreed', (
     await directionsReady(other, '0');
     expect(await other.locator('[data-testid=direction]').nth(2).getAttribute('data-amount')).toBe('-1.8');
     await other.close();
+    // The address carries the edit by range and rank; opening it computes the direction and applies it.
+    expect(new URL(page.url()).searchParams.get('dir')).toBe('0/2:-1.8');
+    const linked = await browser.newPage();
+    await linked.goto(page.url());
+    await linked.waitForFunction(() => document.querySelector('[data-testid=direction] + [data-testid=direction] + [data-testid=direction]')?.getAttribute('data-amount') === '-1.8', null, { timeout: 60_000 });
+    await waitForSamples(linked);
+    await linked.waitForFunction(() => !document.querySelector('[data-testid=sample-canvas][data-ready=false]'));
+    expect(maxAbsDiff(await pixels(linked), edited)).toBe(0);
+    await linked.close();
     await afterChange(page, () => page.locator('[data-testid=directions-reset-all]').click());
   });
 
@@ -138,12 +147,17 @@ describe.skipIf(!chromiumAvailable())('directions, variations and crossbreed', (
     await page.waitForFunction(() => [...document.querySelectorAll<HTMLCanvasElement>('[data-testid=variation]')].every((c) => c.dataset.ready === 'true'), null, { timeout: 60_000 });
     const a = await variationPixels(page, 0);
     const b = await variationPixels(page, 1);
-    // Each parent is looked at first (so it is in the history), then picked.
+    // Each parent is looked at first, long enough for the history to keep it, then picked.
+    const kept = async (n: number) => page.waitForFunction((n) => document.querySelectorAll('[data-testid=history-item]').length >= n, n, { timeout: 20_000 });
+    const before = await page.locator('[data-testid=history-item]').count();
     await afterChange(page, () => page.locator('[data-testid=variation]').nth(0).click());
+    await kept(before + 1);
     await page.locator('[data-testid=cross-a] button').click();
     await afterChange(page, () => page.locator('[data-testid=variation]').nth(1).click());
+    await kept(before + 2);
     await page.locator('[data-testid=cross-b] button').click();
     await afterChange(page, () => page.click('[data-testid=crossbreed]'));
+    await kept(before + 3);
     const child = await pixels(page);
     expect(maxAbsDiff(child, a)).toBeGreaterThan(0);
     expect(maxAbsDiff(child, b)).toBeGreaterThan(0);

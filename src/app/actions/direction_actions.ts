@@ -7,7 +7,10 @@ import { MAX_EDIT_AMOUNT } from '../../core/edit/latent_edits';
 import { formatSlotRange, parseSlotRange } from '../../core/edit/slot_range';
 import { listNames, saveName } from '../directions/direction_names_db';
 import type { ExtraDirection } from '../store/lineage_slice';
+import type { AppState } from '../store/store';
 import { useStore } from '../store/store';
+import type { LinkEdit } from '../url_state';
+import { SettingsError } from '../../core/errors';
 import { modelIdOf } from '../export/view_record';
 import { directionKey } from './lineage_actions';
 import { errorText, notify, worker } from './worker_link';
@@ -157,4 +160,25 @@ export async function importDirections(file: File): Promise<void> {
     }
   }
   notify('info', `Imported ${extra.length} direction${extra.length === 1 ? '' : 's'} from ${file.name}.`);
+}
+
+/** A shared link's edits: each range's directions computed, then the named ones applied. */
+export async function applyLinkEdits(edits: readonly LinkEdit[]): Promise<void> {
+  const info = useStore.getState().modelInfo;
+  if (!info || edits.length === 0) return;
+  const arch = info.architecture;
+  const applied: AppState['edits'] = [];
+  for (const range of new Set(edits.map((e) => e.range))) {
+    try {
+      const slots = parseSlotRange(range, arch);
+      const set = await worker().request({ type: 'directions', slots, top: TOP_DIRECTIONS }).promise;
+      for (const e of edits.filter((x) => x.range === range)) {
+        if (e.index >= set.vectors.length) throw new SettingsError(`there are ${set.vectors.length} directions, not ${e.index + 1}`);
+        applied.push({ key: directionKey(formatSlotRange(slots, arch), e.index), slots, vector: set.vectors[e.index], index: e.index, amount: e.amount });
+      }
+    } catch (err) {
+      notify('warning', `Ignored the address's direction edits for slots ${range}: ${errorText(err)}`);
+    }
+  }
+  if (useStore.getState().modelInfo === info) useStore.setState({ edits: applied });
 }

@@ -7,6 +7,7 @@ import { buildSearch, parseUrlState } from '../url_state';
 import { initBackend } from './backend_actions';
 import { loadHistory, rememberWhenSettled } from './history_actions';
 import { watchLineage } from './lineage_actions';
+import { applyLinkEdits } from './direction_actions';
 import { followModelScale } from './export_actions';
 import { detectVideo } from './interp_actions';
 import { openLinkModel, refreshCached } from './model_actions';
@@ -43,4 +44,5 @@ export async function startApp(): Promise<void> {
   void refreshCached();
   const pending = { classSpec: parsed.classSpec, slotOverrides: parsed.slotOverrides };
   await openLinkModel(parsed.modelRef, pending);
+  await applyLinkEdits(parsed.directionEdits);
 }
