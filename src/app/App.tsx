@@ -10,6 +10,7 @@ import { Intro } from './components/Intro';
 import { ModelPanel } from './components/ModelPanel';
 import { Notices } from './components/Notices';
 import { SampleArea } from './components/SampleArea';
+import { SampleViewer } from './components/SampleViewer';
 import { SeedControl } from './components/SeedControl';
 import { TruncationControl } from './components/TruncationControl';
 import { TruncationStrip } from './components/TruncationStrip';
@@ -44,6 +45,7 @@ export function App() {
         </div>
       </main>
       <DropOverlay />
+      <SampleViewer />
     </div>
   );
 }

@@ -3,13 +3,19 @@
  * and on a desktop, over the bundled model. One plain Chromium for the file; WASM draws.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GifReader } from 'omggif';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSampleRecord, PNG_TEXT_KEY } from '../../src/core/export/sample_record';
 import { startAppServer, type AppServer } from './helpers/app_server';
 import { chromiumAvailable } from './helpers/browser';
 import { decodePng, download } from './helpers/files';
 import { generation, pixels, waitForSamples } from './helpers/page_tools';
+import { writeFixtureModel } from './helpers/models';
 import { launchPlain, PHONE, phoneContext } from './helpers/phone';
+import { startStaticServer, type StaticServer } from './helpers/static_server';
 
 describe.skipIf(!chromiumAvailable())('the page for a newcomer', () => {
   let app: AppServer;
@@ -19,6 +25,8 @@ describe.skipIf(!chromiumAvailable())('the page for a newcomer', () => {
   /** The bundled model on a desktop, shared by the tests below in order. */
   let page: Page;
   let errors: string[];
+  let files: StaticServer;
+  let modelDir: string;
 
   const watch = (page: Page) => {
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -28,14 +36,17 @@ describe.skipIf(!chromiumAvailable())('the page for a newcomer', () => {
 
   beforeAll(async () => {
     errors = [];
-    [app, browser] = await Promise.all([startAppServer(), launchPlain()]);
+    modelDir = mkdtempSync(join(tmpdir(), 'biggan-newcomer-'));
+    await writeFixtureModel('biggan', join(modelDir, 'biggan'));
+    [app, browser, files] = await Promise.all([startAppServer(), launchPlain(), startStaticServer({ '/models': modelDir })]);
     phone = await phoneContext(browser, 'dark');
     desktop = await browser.newContext({ viewport: { width: 1360, height: 900 }, colorScheme: 'light', acceptDownloads: true });
   });
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
+    await Promise.all([app?.close(), files?.close()]);
+    if (modelDir) rmSync(modelDir, { recursive: true, force: true });
   });
 
   it('shows the current sample above the fold on a phone, with the backend picker whole and 40 px targets', async () => {
@@ -246,6 +257,64 @@ describe.skipIf(!chromiumAvailable())('the page for a newcomer', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=backend]')?.textContent === 'wasm', undefined, { timeout: 60_000 });
     await page.selectOption('[data-testid=batch]', '4');
     await waitForSamples(page);
+  });
+
+  it('copies a link that restores the view', async () => {
+    await desktop.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.origin });
+    await page.click('[data-testid=copy-link]');
+    await page.locator('[data-testid=notice]', { hasText: 'Link copied' }).waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toBe(page.url());
+    expect(new URL(copied).searchParams.get('seed')).toBe(await page.inputValue('[data-testid=seed]'));
+  });
+
+  it('enlarges the selected sample: large, downloadable, closed by Esc', async () => {
+    await page.locator('[data-testid=sample-canvas]').nth(1).click();
+    await page.click('[data-testid=enlarge]');
+    const viewer = page.locator('[data-testid=sample-viewer]');
+    await viewer.locator('[data-testid=viewer-canvas]').waitFor();
+    const box = (await viewer.locator('[data-testid=viewer-canvas]').boundingBox())!;
+    expect(box.width).toBeGreaterThanOrEqual(500);
+    expect(await viewer.textContent()).toContain(`seed ${await page.locator('[data-testid=sample-canvas]').nth(1).getAttribute('data-seed')}`);
+    const png = decodePng((await download(page, '[data-testid=viewer-download]')).bytes);
+    expect(png.width).toBe(256);
+    await page.keyboard.press('Escape');
+    await viewer.locator('[data-testid=viewer-canvas]').waitFor({ state: 'detached' });
+    expect(await viewer.isVisible()).toBe(false);
+    await page.locator('[data-testid=sample-canvas]').nth(0).dblclick();
+    await viewer.locator('[data-testid=viewer-canvas]').waitFor();
+    await page.click('[data-testid=viewer-close]');
+    await viewer.locator('[data-testid=viewer-canvas]').waitFor({ state: 'detached' });
+  });
+
+  it('animates a walk at the chosen fps, back and forth, at the size chosen beside the GIF button', async () => {
+    await page.locator('[data-testid=sample-canvas]').nth(0).click();
+    await page.click('[data-testid=interp-a]');
+    await page.locator('[data-testid=sample-canvas]').nth(1).click();
+    await page.click('[data-testid=interp-b]');
+    await page.fill('[data-testid=interp-steps]', '6');
+    await page.click('[data-testid=interp-run]');
+    await page.waitForSelector('[data-testid=interp-panel][data-status=done]', { timeout: 60_000 });
+    await page.fill('[data-testid=interp-fps]', '20');
+    await page.check('[data-testid=interp-pingpong]');
+    await page.selectOption('[data-testid=interp-scale]', '4');
+    const gif = new GifReader(Buffer.from((await download(page, '[data-testid=interp-export-gif]')).bytes));
+    expect([gif.numFrames(), gif.width]).toEqual([10, 128]);
+    expect(gif.frameInfo(0).delay).toBe(5); // centiseconds: 20 fps
+    expect(await page.inputValue('[data-testid=export-scale]')).toBe('4');
+  });
+
+  it('disables Interpolate, saying why, when A and B come from different models', async () => {
+    const other = watch(await desktop.newPage());
+    await other.goto(`${app.origin}/?model=${encodeURIComponent(`${files.origin}/models/biggan/model.json`)}&batch=1`);
+    await waitForSamples(other);
+    await other.click('[data-testid=interp-a]');
+    const bundled = other.locator('[data-testid=history-item]', { hasText: 'fashion-mnist-biggan-32' }).first();
+    await bundled.locator('[data-testid=history-b]').click();
+    await other.locator('[data-testid=interp-end-b][data-set=true]').waitFor();
+    expect(await other.isDisabled('[data-testid=interp-run]')).toBe(true);
+    expect(await other.textContent('[data-testid=interp-reason]')).toMatch(/A comes from .* and B from 'fashion-mnist-biggan-32'.*one model/);
+    await other.close();
   });
 
   it('logged no console errors', () => {

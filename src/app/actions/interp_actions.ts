@@ -19,7 +19,8 @@ import { useStore } from '../store/store';
 import { errorText, notify, worker } from './worker_link';
 
 export const MAX_UI_STEPS = 64;
-export const FRAME_MS = 100;
+export const MIN_FPS = 1;
+export const MAX_FPS = 30;
 
 let job: { id: number | null; abort: AbortController } | null = null;
 
@@ -53,6 +54,20 @@ function setEnd(which: 'a' | 'b', record: SampleRecord, thumb: string): void {
 
 export function setSteps(n: number): void {
   if (Number.isInteger(n)) useStore.setState({ interpSteps: Math.min(MAX_UI_STEPS, Math.max(2, n)) });
+}
+
+export function setFps(fps: number): void {
+  if (Number.isFinite(fps)) useStore.setState({ interpFps: Math.min(MAX_FPS, Math.max(MIN_FPS, Math.round(fps))) });
+}
+
+export function setPingPong(on: boolean): void {
+  useStore.setState({ interpPingPong: on });
+}
+
+/** The order frames play in: A to B, or A to B and back (without repeating either end). */
+export function playOrder(count: number, pingPong: boolean): number[] {
+  const forward = Array.from({ length: count }, (_, i) => i);
+  return pingPong && count > 2 ? [...forward, ...forward.slice(1, -1).reverse()] : forward;
 }
 
 export function setWhat(what: InterpolationTarget): void {
@@ -118,7 +133,8 @@ function exportFrames(): RgbImage[] | null {
   const s = useStore.getState();
   if (s.interpStatus !== 'done' || s.interpFrames.some((f) => f === null)) return null;
   const size = s.interpSize;
-  return s.interpFrames.map((f) => upscale({ width: size, height: size, data: rgbaToRgb(f!) }, s.exportScale, s.exportFilter));
+  const frames = s.interpFrames.map((f) => upscale({ width: size, height: size, data: rgbaToRgb(f!) }, s.exportScale, s.exportFilter));
+  return playOrder(frames.length, s.interpPingPong).map((i) => frames[i]);
 }
 
 function walkName(ext: string): string {
@@ -140,8 +156,10 @@ function walkName(ext: string): string {
 export function exportStrip(): void {
   const frames = exportFrames();
   if (!frames) return;
-  // The strip carries A's record: dropping it back restores where the walk starts.
-  downloadBlob(pngBlob(tileImages(frames, frames.length, 0), useStore.getState().interpMadeFor!.a), walkName('png'));
+  // The strip carries A's record: dropping it back restores where the walk starts. It shows A to B once.
+  const s = useStore.getState();
+  const once = s.interpPingPong ? frames.slice(0, s.interpFrames.length) : frames;
+  downloadBlob(pngBlob(tileImages(once, once.length, 0), s.interpMadeFor!.a), walkName('png'));
 }
 
 async function encodeJob(kind: string, ext: string, type: string, encode: (f: RgbImage[], onFrame: (d: number, t: number) => void, signal: AbortSignal) => Promise<Uint8Array<ArrayBuffer>>): Promise<void> {
@@ -165,11 +183,13 @@ async function encodeJob(kind: string, ext: string, type: string, encode: (f: Rg
 }
 
 export function exportGif(): Promise<void> {
-  return encodeJob('GIF', 'gif', 'image/gif', (f, on, sig) => encodeGifAsync(f, FRAME_MS, on, sig));
+  const ms = Math.round(1000 / useStore.getState().interpFps);
+  return encodeJob('GIF', 'gif', 'image/gif', (f, on, sig) => encodeGifAsync(f, ms, on, sig));
 }
 
 export function exportWebm(): Promise<void> {
   const codec = useStore.getState().videoCodec;
   if (!codec) return Promise.resolve();
-  return encodeJob('WebM video', 'webm', 'video/webm', (f, on, sig) => encodeWebm(f, 1000 / FRAME_MS, codec, on, sig));
+  const fps = useStore.getState().interpFps;
+  return encodeJob('WebM video', 'webm', 'video/webm', (f, on, sig) => encodeWebm(f, fps, codec, on, sig));
 }

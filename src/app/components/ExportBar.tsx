@@ -1,6 +1,7 @@
 /** Under the grid: export the current sample, the grid or all samples; size and filter; restore from a PNG; pick ends for a walk. */
 import { exportCurrent, exportGrid, exportZip, setExportFilter, setGridCaption } from '../actions/export_actions';
 import { pickCurrent } from '../actions/interp_actions';
+import { copyLink } from '../actions/view_actions';
 import { restoreFromFile } from '../actions/restore_actions';
 import type { ScaleFilter } from '../export/resize';
 import { useStore } from '../store/store';
@@ -26,6 +27,9 @@ export function ExportBar() {
         </button>
         <button type="button" data-testid="export-zip" onClick={() => void exportZip()} disabled={!allReady}>
           Download all (zip)
+        </button>
+        <button type="button" data-testid="copy-link" onClick={() => void copyLink()} title="Copy the address of this view: model, class, truncation, seed and chunks">
+          Copy link
         </button>
         <span className="sep" />
         <button type="button" data-testid="interp-a" onClick={() => pickCurrent('a')} disabled={!ready} title="Use the selected sample as the start of an interpolation">

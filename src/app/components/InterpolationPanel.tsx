@@ -1,10 +1,13 @@
 /** A to B: ends, steps, what moves; the strip of frames, a player, and strip/GIF/WebM export with progress and cancel. */
 import { useEffect, useState } from 'react';
-import { cancelJob, exportGif, exportStrip, exportWebm, FRAME_MS, MAX_UI_STEPS, runInterpolation, setSteps, setWhat } from '../actions/interp_actions';
+import {
+  cancelJob, exportGif, exportStrip, exportWebm, MAX_FPS, MAX_UI_STEPS, MIN_FPS, playOrder, runInterpolation, setFps, setPingPong, setSteps, setWhat,
+} from '../actions/interp_actions';
 import type { InterpolationTarget } from '../../core/latent/interpolate';
 import type { PickedSample } from '../store/export_slice';
 import { useStore } from '../store/store';
 import { FrameCanvas } from './FrameCanvas';
+import { ScaleSelect } from './ScaleSelect';
 
 const WHAT: { value: InterpolationTarget; label: string }[] = [
   { value: 'z', label: 'z only' },
@@ -22,14 +25,18 @@ function End({ name, end }: { name: string; end: PickedSample | null }) {
 }
 
 function Player({ frames, size }: { frames: (Uint8ClampedArray | null)[]; size: number }) {
+  const fps = useStore((s) => s.interpFps);
+  const pingPong = useStore((s) => s.interpPingPong);
+  const order = playOrder(frames.length, pingPong);
   const [playing, setPlaying] = useState(false);
-  const [at, setAt] = useState(0);
+  const [step, setStep] = useState(0);
   useEffect(() => {
     if (!playing) return;
-    const t = setInterval(() => setAt((i) => (i + 1) % frames.length), FRAME_MS);
+    const t = setInterval(() => setStep((i) => (i + 1) % order.length), 1000 / fps);
     return () => clearInterval(t);
-  }, [playing, frames.length]);
-  const frame = frames[Math.min(at, frames.length - 1)] ?? null;
+  }, [playing, order.length, fps]);
+  const at = order[step % order.length] ?? 0;
+  const frame = frames[at] ?? null;
   return (
     <div className="interp-player">
       <FrameCanvas rgba={frame} size={size} testId="interp-player" label={`Frame ${at + 1} of ${frames.length}`} />
@@ -51,7 +58,15 @@ export function InterpolationPanel() {
   const progress = useStore((s) => s.interpProgress);
   const error = useStore((s) => s.interpError);
   const codec = useStore((s) => s.videoCodec);
+  const fps = useStore((s) => s.interpFps);
+  const pingPong = useStore((s) => s.interpPingPong);
+  const loadedHash = useStore((s) => s.modelInfo?.topology.contentHash);
   const busy = status === 'generating' || status === 'encoding';
+  const reason = !a || !b ? null : a.record.model.hash !== b.record.model.hash
+    ? `A comes from '${a.record.model.id}' and B from '${b.record.model.id}': pick both ends from one model.`
+    : a.record.model.hash !== loadedHash
+      ? `A and B come from '${a.record.model.id}', not the model loaded now: open it, or pick both ends from this one.`
+      : null;
   const done = status === 'done';
   return (
     <section className="panel interp" aria-labelledby="interp-title" data-testid="interp-panel" data-status={status}>
@@ -76,9 +91,14 @@ export function InterpolationPanel() {
               </label>
             ))}
           </fieldset>
-          <button type="button" data-testid="interp-run" disabled={!a || !b || busy} onClick={() => void runInterpolation()}>
+          <button type="button" data-testid="interp-run" disabled={!a || !b || busy || reason !== null} aria-describedby={reason ? 'interp-reason' : undefined} onClick={() => void runInterpolation()}>
             Interpolate
           </button>
+          {reason && (
+            <p className="help" id="interp-reason" data-testid="interp-reason">
+              {reason}
+            </p>
+          )}
         </div>
       </div>
       {progress && (
@@ -107,6 +127,18 @@ export function InterpolationPanel() {
             ))}
           </div>
           {done && <Player frames={frames} size={size} />}
+          <div className="row wrap export-options">
+            <label className="check">
+              Speed
+              <input type="number" data-testid="interp-fps" min={MIN_FPS} max={MAX_FPS} value={fps} onChange={(e) => setFps(Number(e.target.value))} />
+              fps
+            </label>
+            <label className="check">
+              <input type="checkbox" data-testid="interp-pingpong" checked={pingPong} onChange={(e) => setPingPong(e.target.checked)} />
+              Back and forth
+            </label>
+            <ScaleSelect testId="interp-scale" />
+          </div>
           <div className="row wrap">
             <button type="button" data-testid="interp-export-strip" disabled={!done} onClick={exportStrip}>
               PNG strip

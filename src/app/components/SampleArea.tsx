@@ -1,5 +1,6 @@
 /** The samples, the model status line and the export bar. */
 import { setCurrent } from '../actions/settings_actions';
+import { openViewer } from '../actions/view_actions';
 import { useStore } from '../store/store';
 import { ExportBar } from './ExportBar';
 import { AboutButton } from './Intro';
@@ -19,6 +20,9 @@ export function SampleArea() {
         <ModelStatus />
         <div className="stage-actions">
           <AboutButton />
+          <button type="button" data-testid="enlarge" onClick={openViewer} disabled={!samples[current]?.rgba}>
+            Enlarge
+          </button>
           {rendering && <span className="spinner" role="img" aria-label="Drawing" />}
         </div>
       </div>
@@ -29,7 +33,7 @@ export function SampleArea() {
       )}
       <div className="grid" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }} data-batch={samples.length} data-generation={generation} data-testid="sample-grid">
         {samples.map((s) => (
-          <SampleCanvas key={s.index} sample={s} current={s.index === current} onSelect={() => setCurrent(s.index)} />
+          <SampleCanvas key={s.index} sample={s} current={s.index === current} onSelect={() => setCurrent(s.index)} onEnlarge={() => { setCurrent(s.index); openViewer(); }} />
         ))}
       </div>
       <ExportBar />

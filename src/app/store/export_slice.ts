@@ -41,6 +41,9 @@ export interface ExportSlice {
   interpB: PickedSample | null;
   interpSteps: number;
   interpWhat: InterpolationTarget;
+  /** Playback and export speed of the walk, and whether it goes back and forth. */
+  interpFps: number;
+  interpPingPong: boolean;
   /** RGBA frames of the last walk (null where not drawn yet), all `interpSize` square. */
   interpFrames: (Uint8ClampedArray | null)[];
   interpSize: number;
@@ -55,6 +58,7 @@ export interface ExportSlice {
 }
 
 export const DEFAULT_STEPS = 8;
+export const DEFAULT_FPS = 10;
 
 export const createExportSlice: StateCreator<AppState, [], [], ExportSlice> = () => ({
   exportScale: 1,
@@ -65,6 +69,8 @@ export const createExportSlice: StateCreator<AppState, [], [], ExportSlice> = ()
   interpB: null,
   interpSteps: DEFAULT_STEPS,
   interpWhat: 'both',
+  interpFps: DEFAULT_FPS,
+  interpPingPong: false,
   interpFrames: [],
   interpSize: 0,
   interpMadeFor: null,

@@ -44,6 +44,8 @@ export interface RuntimeSlice {
   renderError: string | null;
   notices: Notice[];
   strip: StripState | null;
+  /** The enlarged view of the current sample is open. */
+  viewerOpen: boolean;
 }
 
 export const createRuntimeSlice: StateCreator<AppState, [], [], RuntimeSlice> = () => ({
@@ -55,4 +57,5 @@ export const createRuntimeSlice: StateCreator<AppState, [], [], RuntimeSlice> = 
   renderError: null,
   notices: [],
   strip: null,
+  viewerOpen: false,
 });
