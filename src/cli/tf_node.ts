@@ -1,4 +1,7 @@
-/** TensorFlow.js backends for Node: WASM (fast, default) and the plain JS cpu backend (reference). */
+/**
+ * TensorFlow.js backends for Node: WASM (fast, default), the plain JS cpu backend (reference), and
+ * WebGPU through Dawn (src/cli/webgpu_node.ts; needs the optional `webgpu` package and a GPU driver).
+ */
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -6,8 +9,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import { SettingsError } from '../core/errors';
 import { startWasmBackend } from './wasm_threads';
 
-export type NodeBackend = 'wasm' | 'cpu';
-export const NODE_BACKENDS: readonly NodeBackend[] = ['wasm', 'cpu'];
+export type NodeBackend = 'wasm' | 'cpu' | 'webgpu';
+export const NODE_BACKENDS: readonly NodeBackend[] = ['wasm', 'cpu', 'webgpu'];
 
 /**
  * Threads for the wasm backend: BIGGAN_WASM_THREADS if set, else every core up to 4 (XNNPACK's
@@ -35,6 +38,11 @@ export async function useBackend(name: string, threads = defaultWasmThreads()): 
       await startWasmBackend(1);
     }
     return 'wasm';
+  }
+  if (name === 'webgpu') {
+    // Loaded only when asked for: it pulls in tfjs-backend-webgpu and Dawn.
+    await (await import('./webgpu_node')).startWebGpuBackend();
+    return 'webgpu';
   }
   const ok = await tf.setBackend(name);
   if (!ok) throw new SettingsError(`The ${name} backend failed to start.`);
