@@ -82,6 +82,20 @@ function zipClaiming(name: string, deflated: Uint8Array, claimed: number): Uint8
   return out;
 }
 
+/** A zip whose directory entry claims a zip64 size in an extra field that runs past the directory. */
+function zip64ExtraOverrun(): Uint8Array {
+  const name = 'archive/data.pkl';
+  const zip = writeZip([[name, new PickleWriter().proto(2).emptyDict().stop().toBytes()]]);
+  const central = zip.length - 22 - 46 - name.length;
+  const at = central + 46 + name.length;
+  const out = concat([zip.subarray(0, at), Uint8Array.of(0x01, 0x00, 0xff, 0xff), zip.subarray(at)]);
+  const v = new DataView(out.buffer);
+  v.setUint32(central + 24, 0xffffffff, true);
+  v.setUint16(central + 30, 4, true);
+  v.setUint32(out.length - 22 + 12, v.getUint32(out.length - 22 + 12, true) + 4, true);
+  return out;
+}
+
 function pngChunk(type: string, data: Uint8Array): Uint8Array {
   const head = new Uint8Array(8);
   new DataView(head.buffer).setUint32(0, data.length);
@@ -322,9 +336,21 @@ export function craftedCases(): CraftedCase[] {
       expect: /class weights sum to Infinity/,
     },
     { name: 'a record with more slots than the model', kind: 'record', bytes: recordBytes({ slots: [null, null, null, null, null] }), expect: /5 latent slots; this model has 3/ },
+    {
+      name: 'a record with more per-block z than the model has slots',
+      kind: 'record',
+      bytes: recordBytes({ slotZ: Array.from({ length: 5 }, () => [0, 0, 0, 0]) }),
+      expect: /5 per-block z; this model has 3 slots/,
+    },
     { name: 'a record whose slotZ is not an array of numbers', kind: 'record', bytes: recordBytes({ slotZ: 'zzz' }), expect: /slotZ is not a list/ },
     { name: 'a record whose slotZ rows are not numbers', kind: 'record', bytes: recordBytes({ slotZ: [['a', 1, 2, 3], null, null] }), expect: /slotZ\[0\] is not a list of numbers \(slotZ\[0\]\[0\] is .a.\)/ },
     // Messages.
+    {
+      name: 'a zip64 extra field that runs past the directory',
+      kind: 'checkpoint',
+      bytes: zip64ExtraOverrun(),
+      expect: /has a short zip64 field/,
+    },
     {
       name: 'a zip byteorder entry of garbage bytes',
       kind: 'checkpoint',

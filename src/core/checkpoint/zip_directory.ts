@@ -112,7 +112,7 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> 
       if (id === 0x0001) {
         let f = e + 4;
         const read64 = (what: string): number => {
-          if (f + 8 > e + 4 + len) {
+          if (f + 8 > e + 4 + len || f + 8 > extraEnd) {
             throw new CheckpointFormatError(`Zip entry ${quoteUntrusted(name)} has a short zip64 field. The file is damaged.`);
           }
           const v = toSafe(view.getBigUint64(f, true), what);
