@@ -7,7 +7,7 @@
  * Protocol as bench/wasm_runner.ts, one JSON line each way, replies prefixed "@@ ":
  *   {"cmd":"run","batch":8} -> {"ms", "cpuMs"}; the first run at a batch size loads that batch's
  *       graph (exported with static shapes) and checks its image against torch's own output.
- *   {"cmd":"stats"} -> {"peakRssMb"}
+ *   {"cmd":"stats"} -> {"peakRssMb", "maxAbsDiffVsTorch": {batch: max |ort - torch|}}
  *
  *   npx tsx bench/ort_runner.ts --engine native --model deep128 --threads 2
  */
@@ -69,6 +69,7 @@ async function main(): Promise<void> {
   const engine = arg('engine', 'native');
   const threads = Number(arg('threads', '2'));
   const { ort, options } = await loadEngine(engine, threads);
+  const checks: Record<number, number> = {};
   let current: { batch: number; session: Ort.InferenceSession; feeds: Record<string, Ort.Tensor> } | null = null;
   const sessionFor = async (batch: number) => {
     if (current?.batch === batch) return current;
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
     const diff = maxAbsDiff(out.data as Float32Array, readF32(g.torchImage));
     // The export is checked once per graph: an engine that computes something else is not a peer.
     if (!(diff < 1e-3)) throw new Error(`${engine}: image differs from torch's by ${diff} at batch ${batch}`);
+    checks[batch] = diff;
     current = { batch, session, feeds };
     return current;
   };
@@ -102,7 +104,7 @@ async function main(): Promise<void> {
         const c = process.cpuUsage(c0);
         reply({ ms, cpuMs: (c.user + c.system) / 1000 });
       } else if (req.cmd === 'stats') {
-        reply({ peakRssMb: process.resourceUsage().maxRSS / 1024, threads });
+        reply({ peakRssMb: process.resourceUsage().maxRSS / 1024, threads, maxAbsDiffVsTorch: checks });
       } else if (req.cmd === 'quit') {
         break;
       } else {

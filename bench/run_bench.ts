@@ -362,6 +362,9 @@ async function benchModel(model: string, o: Options, out: Report): Promise<void>
       try {
         const s = await peer.request({ cmd: 'stats' });
         out.memory.push({ model, side, peakRssMb: Number(s.peakRssMb ?? s.peak_rss_mb), wasmHeapMb: s.wasmHeapMb === undefined ? undefined : Number(s.wasmHeapMb) });
+        for (const [batch, d] of Object.entries((s.maxAbsDiffVsTorch ?? {}) as Record<string, number>)) {
+          out.onnxChecks.push({ model, side, batch: Number(batch), maxAbsDiff: d });
+        }
       } catch (e) {
         console.log(`  ${model} ${side}: no memory figures (${firstLine(e)})`);
       }
@@ -384,6 +387,8 @@ interface Report {
   options: Options;
   cells: Cell[];
   memory: { model: string; side: string; peakRssMb: number; wasmHeapMb?: number }[];
+  /** max |ONNX Runtime - torch| on the exported graph's own inputs, per engine and batch. */
+  onnxChecks: { model: string; side: string; batch: number; maxAbsDiff: number }[];
   /** The BLAS libraries the torch process mapped. */
   torchBlas?: string[];
   failures: { model: string; batch: number; side: string; error: string }[];
@@ -436,6 +441,7 @@ function printReport(r: Report): void {
     }
   }
   if (r.torchBlas) console.log(`torch BLAS: ${r.torchBlas.join(', ')}`);
+  for (const k of r.onnxChecks) console.log(`  ${k.model} ${k.side} batch ${k.batch}: max |image - torch's| = ${k.maxAbsDiff.toExponential(2)}`);
   for (const f of r.failures) console.log(`  FAILED: ${f.model} batch ${f.batch} ${f.side}: ${f.error}`);
   console.log('');
   console.log('peak RSS (MB, process high-water):');
@@ -470,6 +476,7 @@ async function main(): Promise<void> {
     options: o,
     cells: [],
     memory: [],
+    onnxChecks: [],
     failures: [],
   };
   const t0 = performance.now();
