@@ -1,12 +1,50 @@
-/** Paths to ../shared/fixtures and readers for its raw tensors and .npy files. */
-import { readFileSync, readdirSync } from 'node:fs';
+/**
+ * The reference fixtures, and readers for their raw tensors and .npy files. The full set is
+ * BIGGAN_FIXTURES, else ../shared/fixtures beside the checkout (CI has it); without either, the
+ * compact copy in tests/fixtures is expanded into the same layout (compact_fixtures.ts), and the
+ * few tests that need what only the full set has skip with a NOTICE (see fullFixtures).
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StateDict } from '../../src/core/checkpoint/types';
 import { readNpy, type NpyArray } from '../../src/core/io/npy';
+import { expandCompactFixtures } from './compact_fixtures';
 
-export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures');
-export const REFERENCE = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/reference');
+const HERE = dirname(fileURLToPath(import.meta.url));
+const COMPACT = resolve(HERE, '../fixtures');
+
+function fullSet(): string | null {
+  const chosen = process.env.BIGGAN_FIXTURES;
+  if (chosen) {
+    if (!existsSync(join(chosen, 'biggan-deep'))) throw new Error(`BIGGAN_FIXTURES=${chosen} holds no reference fixtures.`);
+    return resolve(chosen);
+  }
+  const beside = resolve(HERE, '../../../shared/fixtures');
+  return existsSync(beside) ? beside : null;
+}
+
+const FULL = fullSet();
+/** Whether the full fixture set is in use (effective weights and activations are only there). */
+export const FULL_FIXTURES = FULL !== null;
+export const FIXTURES = FULL ?? (await expandCompactFixtures(COMPACT));
+/** Full-size key lists (keys/*.tsv), kept in the repository. */
+export const REFERENCE = join(COMPACT, 'reference');
+
+const noticed = new Set<string>();
+/**
+ * For `it.skipIf(!fullFixtures('...'))`: true with the full set; without it, says once which test
+ * is skipped and how to run it.
+ */
+export function fullFixtures(what: string): boolean {
+  if (!FULL_FIXTURES && !noticed.has(what)) {
+    noticed.add(what);
+    console.warn(
+      `NOTICE: ${what} needs the full reference fixtures; skipped. Set BIGGAN_FIXTURES to them (or put ../shared/fixtures beside the checkout).`,
+    );
+  }
+  return FULL_FIXTURES;
+}
 export type FixtureFamily = 'biggan-deep' | 'biggan' | 'biggan-tfhub';
 
 export const CHECKPOINTS: Record<FixtureFamily, string[]> = {
