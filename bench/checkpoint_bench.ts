@@ -3,6 +3,7 @@
  * are non-contiguous views, as in the released BigGAN-deep files.
  *
  *   npx tsx bench/checkpoint_bench.ts [keys.tsv] [out.pth]
+ *   npx tsx bench/checkpoint_bench.ts --generate keys.tsv out.pth   (only write the file)
  *
  * The file is generated once (in this process), then read, and converted by `biggan convert`, each
  * in a fresh child process so the peak RSS printed is that step's alone.
@@ -138,6 +139,9 @@ if (mode === '--read') {
   await measure(rest[0]!, rest[1]!);
 } else if (mode === '--convert') {
   await measureConvert(rest[0]!);
+} else if (mode === '--generate') {
+  // Only write the file (bench/conversion_memory.ts measures the page converting it).
+  if (!fs.existsSync(rest[1]!)) generate(rest[0]!, rest[1]!);
 } else {
   const keysFile = mode ?? DEFAULT_KEYS;
   const out = rest[0] ?? path.join('/tmp', `${path.basename(keysFile, '.tsv')}.bench.legacy.pth`);

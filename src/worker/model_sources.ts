@@ -4,8 +4,8 @@
  * converted here, in the worker, with the same core code the CLI uses.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { readCheckpoint, type CheckpointSource } from '../core/checkpoint';
-import { convertStateDict } from '../core/convert/convert';
+import { openCheckpoint, type CheckpointSource } from '../core/checkpoint';
+import { convertOpenCheckpoint } from '../core/convert/convert';
 import { ConfigError, ModelFormatError } from '../core/errors';
 import { artifactsFromSerialized, artifactsFromShards } from '../core/model/in_memory_artifacts';
 import { readTopology, serializeModel, type ModelJson } from '../core/model/model_format';
@@ -87,14 +87,13 @@ async function convertCheckpoint(
   fileName: string,
   ctx: PrepareContext,
 ): Promise<tf.io.ModelArtifacts> {
-  const { tensors, container } = await readCheckpoint(source, {
-    signal: ctx.signal,
-    onProgress: (p) => ctx.progress({ kind: 'load', phase: 'read', loaded: p.loaded, total: p.total, item: fileName }),
-  });
+  // Tensor by tensor from the file: the state_dict is never held whole (see convertOpenCheckpoint).
+  const checkpoint = await openCheckpoint(source, ctx.signal);
+  const { container } = checkpoint;
   let lastReport = 0;
-  // convertStateDict runs synchronously and only reads `aborted`: the shared flag reaches it mid-way.
+  // The shared flag reaches the conversion mid-way even while this thread is busy.
   const signal = { get aborted() { return ctx.cancelled(); } } as AbortSignal;
-  const converted = convertStateDict(tensors, {
+  const converted = await convertOpenCheckpoint(checkpoint, {
     configText,
     signal,
     onProgress: (done, total) => {
@@ -104,7 +103,6 @@ async function convertCheckpoint(
       ctx.progress({ kind: 'load', phase: 'convert', loaded: done, total, item: fileName });
     },
   });
-  tensors.clear();
   ctx.progress({ kind: 'load', phase: 'pack', loaded: 0, total: 0, item: fileName });
   const serialized = await serializeModel(converted.architecture, converted.weights, {
     source: { file: fileName, container, notes: converted.notes },

@@ -9,6 +9,7 @@ export type {
   StorageDtype,
 } from './types';
 export { readCheckpoint, sniffContainer } from './read_checkpoint';
+export { openCheckpoint, type OpenCheckpoint } from './open_checkpoint';
 export { type ByteSource, byteSourceFrom } from './byte_source';
 export { type PickleCallable, type UnpickleOptions, type UnpickleResult, unpickle } from './pickle';
 export { resolveTorchGlobal, TensorRef } from './torch_globals';

@@ -19,19 +19,28 @@ const LEGACY_MAGIC_LONG = LEGACY_MAGIC_PREFIX.subarray(2);
  * row-major float32, without executing anything in the file.
  */
 export async function readCheckpoint(source: CheckpointSource, options: ReadCheckpointOptions = {}): Promise<ReadCheckpointResult> {
-  throwIfAborted(options.signal);
+  const { container, views } = await readCheckedLayout(source, options.signal);
+  const tensors = await loadTensors(views, options);
+  return { container, tensors };
+}
+
+/** The container and every tensor's view, all checked, before any tensor byte is read. */
+export async function readCheckedLayout(
+  source: CheckpointSource,
+  signal?: AbortSignal,
+): Promise<{ container: CheckpointContainer; views: TensorView[] }> {
+  throwIfAborted(signal);
   const bytes = byteSourceFrom(source);
   const container = await sniffContainer(bytes);
-  throwIfAborted(options.signal);
+  throwIfAborted(signal);
   const views = await readLayout(bytes, container);
   if (views.length === 0) {
     throw new CheckpointFormatError('The checkpoint holds a dict with no tensors in it. Choose the file with the model weights.');
   }
   for (const view of views) checkStorageBounds(view); // the per-tensor reason first: it says more
   checkCheckpointTotals(views, bytes.size);
-  throwIfAborted(options.signal);
-  const tensors = await loadTensors(views, options);
-  return { container, tensors };
+  throwIfAborted(signal);
+  return { container, views };
 }
 
 function readLayout(bytes: ByteSource, container: CheckpointContainer): Promise<TensorView[]> {

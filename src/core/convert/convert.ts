@@ -5,7 +5,8 @@
 import { familyLabel, type Architecture, type Family } from '../config/architecture';
 import { parseDeepConfig } from '../config/biggan_deep_config';
 import { parseBigGanOverrides } from '../config/biggan_config';
-import type { StateDict } from '../checkpoint/types';
+import type { OpenCheckpoint } from '../checkpoint/open_checkpoint';
+import type { CheckpointTensor, StateDict } from '../checkpoint/types';
 import { CancelledError } from '../errors';
 import { planBigGan } from './biggan_plan';
 import { planBigGanDeep } from './biggan_deep_plan';
@@ -40,7 +41,11 @@ export function planConversion(shapes: ShapeMap, configText?: string): Conversio
   const plan = planFamily(family, unprefixed, configText);
   checkCoverage(plan, keys, familyLabel({ family }));
   if (prefix) {
-    plan.weights = plan.weights.map((w) => ({ ...w, build: (get, out) => w.build((k) => get(prefix + k), out) }));
+    plan.weights = plan.weights.map((w) => ({
+      ...w,
+      sources: w.sources.map((k) => prefix + k),
+      build: (get, out) => w.build((k) => get(prefix + k), out),
+    }));
   }
   return plan;
 }
@@ -64,21 +69,53 @@ export function shapesOf(stateDict: StateDict): Map<string, number[]> {
  * All weights are views, in order, of one buffer: one allocation instead of hundreds, and the
  * serializer can cut shards from it without copying.
  */
-export function convertStateDict(stateDict: StateDict, opts: ConvertOptions = {}): ConvertedModel {
-  const plan = planConversion(shapesOf(stateDict), opts.configText);
-  const get = (key: string) => stateDict.get(key)!;
+function allocate(plan: ConversionPlan): { weights: NamedWeight[]; total: number } {
   const sizes = plan.weights.map((w) => w.shape.reduce((x, y) => x * y, 1));
   const total = sizes.reduce((a, b) => a + b, 0);
   const buffer = new Float32Array(total);
-  const weights: NamedWeight[] = [];
+  let at = 0;
+  const weights = plan.weights.map((w, i) => {
+    const data = buffer.subarray(at, at + sizes[i]);
+    at += sizes[i];
+    return { name: w.name, shape: w.shape, data };
+  });
+  return { weights, total };
+}
+
+function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new CancelledError('Conversion cancelled.');
+}
+
+export function convertStateDict(stateDict: StateDict, opts: ConvertOptions = {}): ConvertedModel {
+  const plan = planConversion(shapesOf(stateDict), opts.configText);
+  const get = (key: string) => stateDict.get(key)!;
+  const { weights, total } = allocate(plan);
   let done = 0;
   plan.weights.forEach((w, i) => {
-    if (opts.signal?.aborted) throw new CancelledError('Conversion cancelled.');
-    const data = buffer.subarray(done, done + sizes[i]);
-    w.build(get, data);
-    weights.push({ name: w.name, shape: w.shape, data });
-    done += sizes[i];
+    throwIfCancelled(opts.signal);
+    w.build(get, weights[i].data);
+    done += weights[i].data.length;
     opts.onProgress?.(done, total);
   });
+  return { architecture: plan.architecture, weights, notes: plan.notes };
+}
+
+/**
+ * The same conversion, reading each weight's source tensors from the file just before it is
+ * built and dropping them after: peak memory is the converted weights plus one layer's tensors,
+ * not the whole state_dict besides (issue 9, "Memory").
+ */
+export async function convertOpenCheckpoint(checkpoint: OpenCheckpoint, opts: ConvertOptions = {}): Promise<ConvertedModel> {
+  const plan = planConversion(checkpoint.shapes, opts.configText);
+  const { weights, total } = allocate(plan);
+  let done = 0;
+  for (const [i, w] of plan.weights.entries()) {
+    throwIfCancelled(opts.signal);
+    const sources = new Map<string, CheckpointTensor>();
+    for (const key of w.sources) sources.set(key, await checkpoint.read(key, opts.signal));
+    w.build((key) => sources.get(key)!, weights[i].data);
+    done += weights[i].data.length;
+    opts.onProgress?.(done, total);
+  }
   return { architecture: plan.architecture, weights, notes: plan.notes };
 }

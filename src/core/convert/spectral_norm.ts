@@ -54,21 +54,25 @@ export function sigmaTorchEval(weight: Float32Array, out: number, u: Float32Arra
 }
 
 /**
- * A conv kernel [out, in, kh, kw] reordered to [out, kh, kw, in]: the matrix TF Hub's spectral norm
- * was taken over (TF kernels are [kh, kw, in, out]), so its stored u and v fit this flattening.
+ * sigmaTorchEval over the matrix TF Hub's spectral norm was taken over: a conv kernel
+ * [out, in, kh, kw] flattened per output in TF's [kh, kw, in] order (TF kernels are
+ * [kh, kw, in, out]), so its stored v fits that order. Read in place, without a reordered copy of a
+ * kernel that may be 85 MB; the float32 sums run in the flattened order, as over a copy.
  */
-export function tfFlattenOrder(weight: Float32Array, shape: readonly number[]): Float32Array {
-  if (shape.length !== 4 || (shape[2] === 1 && shape[3] === 1)) return weight;
+export function sigmaTfOrderEval(weight: Float32Array, shape: readonly number[], u: Float32Array, v: Float32Array): number {
+  if (shape.length !== 4) return sigmaTorchEval(weight, shape[0], u, v);
   const [out, cin, kh, kw] = shape;
   const taps = kh * kw;
-  const reordered = new Float32Array(weight.length);
+  const wv = new Float32Array(out);
   for (let o = 0; o < out; o++) {
-    for (let i = 0; i < cin; i++) {
-      const src = (o * cin + i) * taps;
-      for (let t = 0; t < taps; t++) reordered[(o * taps + t) * cin + i] = weight[src + t];
+    let acc = 0;
+    for (let t = 0; t < taps; t++) {
+      const base = o * cin * taps + t;
+      for (let i = 0; i < cin; i++) acc = f32(acc + f32(weight[base + i * taps] * v[t * cin + i]));
     }
+    wv[o] = acc;
   }
-  return reordered;
+  return dot(u, wv);
 }
 
 /**

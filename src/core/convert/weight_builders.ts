@@ -5,7 +5,7 @@
 import { ArchitectureError } from '../errors';
 import { ShapeReader, type WeightPlan } from './plan';
 import { convKernelToHwio, transpose2d } from './layout';
-import { foldedDivisor, sigmaBigGanPowerStep, sigmaTorchEval, tfFlattenOrder } from './spectral_norm';
+import { foldedDivisor, sigmaBigGanPowerStep, sigmaTfOrderEval, sigmaTorchEval } from './spectral_norm';
 
 /** A tensor copied as it is (biases, BN statistics, embeddings). */
 export function plainWeight(r: ShapeReader, key: string, shape: number[], name = key): WeightPlan {
@@ -44,11 +44,10 @@ function bigganSn(r: ShapeReader, prefix: string, torchShape: number[], snEps: n
  * divided by sigma) instead; that is the effective weight as it is.
  */
 function tfhubSn(r: ShapeReader, prefix: string, torchShape: number[]) {
-  const out = torchShape[0];
   if (r.has(`${prefix}.weight_v`)) {
     const { keys } = torchSn(r, prefix, torchShape);
     const sigma = (get: (k: string) => { data: Float32Array }) =>
-      foldedDivisor(sigmaTorchEval(tfFlattenOrder(get(keys[0]).data, torchShape), out, get(keys[1]).data, get(keys[2]).data));
+      foldedDivisor(sigmaTfOrderEval(get(keys[0]).data, torchShape, get(keys[1]).data, get(keys[2]).data));
     return { keys, sigma };
   }
   const keys = [`${prefix}.weight`, `${prefix}.weight_orig`, `${prefix}.weight_u`];
@@ -60,7 +59,7 @@ function tfhubSn(r: ShapeReader, prefix: string, torchShape: number[]) {
   }
   r.expect(keys[0], torchShape);
   r.expect(keys[1], torchShape);
-  r.expect(keys[2], [out]);
+  r.expect(keys[2], [torchShape[0]]);
   return { keys, sigma: () => 1 };
 }
 
