@@ -4,11 +4,9 @@
  * gives back the edited pixels exactly (edits not applied twice), records of variation and
  * crossbreed children come back pixel for pixel, and bad direction arguments fail cleanly.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { decode } from 'fast-png';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { latentSlots } from '../src/core/config/architecture';
@@ -21,21 +19,10 @@ import { readSampleRecord } from '../src/core/export/png_metadata';
 import { PNG_TEXT_KEY, serializeSampleRecord, type SampleRecord } from '../src/core/export/sample_record';
 import { readNpy, writeNpy } from '../src/core/io/npy';
 import { readModelJson } from '../src/cli/model_files';
+import { biggan } from './helpers/cli';
 import { fixturePath } from './helpers/fixtures';
 
-const BIN = resolve(__dirname, '../bin/biggan.mjs');
 const DEFAULT_MODEL = resolve(__dirname, '../public/models/fashion-mnist-biggan-32');
-const run = promisify(execFile);
-
-async function biggan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { maxBuffer: 1 << 24 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 const tmp = mkdtempSync(join(tmpdir(), 'biggan-dirs-'));
 const pixels = (file: string) => decode(readFileSync(file)).data;

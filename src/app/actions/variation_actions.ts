@@ -10,7 +10,7 @@ import { applyEdits } from '../../core/edit/latent_edits';
 import { varyClasses, varyLatents, type VariationSpec } from '../../core/edit/variation';
 import { recordDrawnLatents, type SampleRecord } from '../../core/export/sample_record';
 import { classVector, type ClassWeight } from '../../core/latent/class_vector';
-import type { Latents } from '../../core/latent/latent_request';
+import { sampleSeed, type Latents } from '../../core/latent/latent_request';
 import { joinSlots, slotLayout, splitSlots } from '../../core/latent/slot_latents';
 import { CancelledError } from '../../core/errors';
 import type { RawInputs } from '../../core/sampling/sample';
@@ -65,7 +65,7 @@ export function makeVariations(fresh = false): void {
   const base = fresh ? s.variationBase + VARIATION_COUNT : s.variationBase;
   const drawn = drawnLatents(parent);
   const children: VariationChild[] = Array.from({ length: VARIATION_COUNT }, (_, k) => {
-    const spec = variationSpec((base + k) % 2 ** 32);
+    const spec = variationSpec(sampleSeed(base, k));
     return {
       seed: spec.seed,
       latents: varyLatents(arch, drawn, spec),
@@ -139,7 +139,15 @@ export function crossParents(): [SampleRecord | null, SampleRecord | null] {
   return [s.crossA ?? s.interpA?.record ?? null, s.crossB ?? s.interpB?.record ?? null];
 }
 
-/** A child of A and B: each slot's z from one of them (seeded random pick), classes blended by crossMix. */
+/** Flips which parent slot `slot` comes from (starting from all A when the pick was random). */
+export function toggleCrossSlot(slot: number): void {
+  const s = useStore.getState();
+  const n = s.modelInfo?.slots.length ?? 0;
+  const pick = s.crossPick?.length === n ? s.crossPick : 'a'.repeat(n);
+  useStore.setState({ crossPick: pick.slice(0, slot) + (pick[slot] === 'a' ? 'b' : 'a') + pick.slice(slot + 1) });
+}
+
+/** A child of A and B: each slot's z from one of them (as picked, or a seeded random pick), classes blended by crossMix. */
 export function crossbreed(seed = Math.floor(Math.random() * 2 ** 32)): void {
   const s = useStore.getState();
   const arch = s.modelInfo?.architecture;
@@ -152,9 +160,10 @@ export function crossbreed(seed = Math.floor(Math.random() * 2 ** 32)): void {
     notify('error', 'Both parents must come from the model in use. Nothing was changed.');
     return;
   }
-  let pick = randomPick(arch, seed);
-  // A pick of one parent only would copy it: make sure each parent gives at least one slot.
-  if (!pick.includes('a') || !pick.includes('b')) pick = `a${'b'.repeat(latentSlots(arch).length - 1)}`;
-  const crossbreed: CrossbreedRecord = { parents: [parentRef(a), parentRef(b)], pick, classMix: s.crossMix, seed };
+  const chosen = s.crossPick?.length === latentSlots(arch).length ? s.crossPick : null;
+  let pick = chosen ?? randomPick(arch, seed);
+  // A random pick of one parent only would copy it: make sure each parent gives at least one slot.
+  if (!chosen && (!pick.includes('a') || !pick.includes('b'))) pick = `a${'b'.repeat(latentSlots(arch).length - 1)}`;
+  const crossbreed: CrossbreedRecord = { parents: [parentRef(a), parentRef(b)], pick, classMix: s.crossMix, ...(chosen ? {} : { seed }) };
   makeChildCurrent(crossLatents(arch, drawnLatents(a), drawnLatents(b), pick), blendClasses(a.classes, b.classes, s.crossMix), { crossbreed });
 }

@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { MAX_VARIATION_STRENGTH } from '../../core/edit/variation';
-import { crossbreed, crossParents, makeVariations, pickParent, pickVariation, variationRecord } from '../actions/variation_actions';
+import { crossbreed, crossParents, makeVariations, pickParent, pickVariation, toggleCrossSlot, variationRecord } from '../actions/variation_actions';
 import { recordForView } from '../export/view_record';
 import type { VariationChild } from '../store/lineage_slice';
 import { useStore } from '../store/store';
@@ -51,6 +51,7 @@ export function VariationsPanel() {
   const which = useStore((s) => s.variationSlots);
   const classChange = useStore((s) => s.variationClassChange);
   const mix = useStore((s) => s.crossMix);
+  const pick = useStore((s) => s.crossPick);
   // Subscribed so the parents shown follow their picks; crossParents() reads them.
   useStore((s) => s.crossA);
   useStore((s) => s.crossB);
@@ -107,7 +108,7 @@ export function VariationsPanel() {
         ))}
       </ul>
       <h3 className="subhead">Crossbreed</h3>
-      <p className="help">Each slot's z comes from A or B at random; the classes are blended.</p>
+      <p className="help">Each slot's z comes from A or B (at random, or as set per slot below); the classes are blended.</p>
       <ul className="cross-parents">
         <li data-testid="cross-a">
           A: {describe(a)}{' '}
@@ -122,6 +123,25 @@ export function VariationsPanel() {
           </button>
         </li>
       </ul>
+      <div className="row wrap" data-testid="cross-pick">
+        <span>Slots</span>
+        {info.slots.map((name, i) => (
+          <button
+            key={i}
+            type="button"
+            className="icon-button"
+            data-testid="cross-pick-slot"
+            title={name}
+            aria-label={`${name}: from ${pick ? pick[i].toUpperCase() : 'A or B at random'}`}
+            onClick={() => toggleCrossSlot(i)}
+          >
+            {pick ? pick[i].toUpperCase() : '?'}
+          </button>
+        ))}
+        <button type="button" className="link-button" data-testid="cross-pick-random" disabled={!pick} onClick={() => useStore.setState({ crossPick: null })}>
+          random
+        </button>
+      </div>
       <label className="row">
         <span>Classes A to B</span>
         <input type="range" min={0} max={1} step={0.05} value={mix} aria-label="Class blend from A to B" onChange={(e) => useStore.setState({ crossMix: Number(e.target.value) })} />

@@ -3,6 +3,8 @@
  * in IndexedDB ("biggan-directions"), with the vectors, so they survive reloads and can be listed
  * again even for a slot range not computed yet.
  */
+import { idbRequest, openDatabase } from '../idb';
+
 export interface NamedDirectionRow {
   /** Model content hash + direction key. */
   id: string;
@@ -17,22 +19,10 @@ export interface NamedDirectionRow {
 const DB = 'biggan-directions';
 const STORE = 'names';
 
-function request<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
 let opened: Promise<IDBDatabase> | null = null;
 
 function db(): Promise<IDBDatabase> {
-  opened ??= new Promise((resolve, reject) => {
-    const open = indexedDB.open(DB, 1);
-    open.onupgradeneeded = () => open.result.createObjectStore(STORE, { keyPath: 'id' }).createIndex('model', 'modelHash');
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error ?? new Error('IndexedDB is not available'));
-  });
+  opened ??= openDatabase(DB, (d) => d.createObjectStore(STORE, { keyPath: 'id' }).createIndex('model', 'modelHash'));
   return opened;
 }
 
@@ -42,13 +32,13 @@ async function store(mode: IDBTransactionMode): Promise<IDBObjectStore> {
 
 export async function listNames(modelHash: string): Promise<NamedDirectionRow[]> {
   const s = await store('readonly');
-  return (await request(s.index('model').getAll(modelHash))) as NamedDirectionRow[];
+  return (await idbRequest(s.index('model').getAll(modelHash))) as NamedDirectionRow[];
 }
 
 /** An empty name deletes the row. */
 export async function saveName(row: Omit<NamedDirectionRow, 'id'>): Promise<void> {
   const s = await store('readwrite');
   const id = `${row.modelHash}|${row.key}`;
-  if (row.name) await request(s.put({ ...row, id }));
-  else await request(s.delete(id));
+  if (row.name) await idbRequest(s.put({ ...row, id }));
+  else await idbRequest(s.delete(id));
 }

@@ -2,6 +2,8 @@
  * The sample history in IndexedDB ("biggan-history"): one row per sample, with its record (JSON)
  * and a thumbnail PNG. Kept to MAX_HISTORY rows; starred rows are never dropped to make room.
  */
+import { idbRequest, openDatabase } from '../idb';
+
 export const MAX_HISTORY = 100;
 
 export interface HistoryRow {
@@ -16,22 +18,10 @@ export interface HistoryRow {
 const DB = 'biggan-history';
 const STORE = 'samples';
 
-function request<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
 let opened: Promise<IDBDatabase> | null = null;
 
 function db(): Promise<IDBDatabase> {
-  opened ??= new Promise((resolve, reject) => {
-    const open = indexedDB.open(DB, 1);
-    open.onupgradeneeded = () => open.result.createObjectStore(STORE, { keyPath: 'id', autoIncrement: true });
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error ?? new Error('IndexedDB is not available'));
-  });
+  opened ??= openDatabase(DB, (d) => d.createObjectStore(STORE, { keyPath: 'id', autoIncrement: true }));
   return opened;
 }
 
@@ -41,7 +31,7 @@ async function store(mode: IDBTransactionMode): Promise<IDBObjectStore> {
 
 /** Newest first. */
 export async function listHistory(): Promise<HistoryRow[]> {
-  const rows = await request((await store('readonly')).getAll() as IDBRequest<HistoryRow[]>);
+  const rows = await idbRequest((await store('readonly')).getAll() as IDBRequest<HistoryRow[]>);
   return rows.sort((a, b) => b.savedAt - a.savedAt);
 }
 
@@ -51,21 +41,21 @@ export async function listHistory(): Promise<HistoryRow[]> {
  */
 export async function addHistory(row: Omit<HistoryRow, 'id'>): Promise<{ id: number; replaced: number[]; starred: boolean }> {
   const s = await store('readwrite');
-  const same = ((await request(s.getAll())) as HistoryRow[]).filter((r) => r.key === row.key);
+  const same = ((await idbRequest(s.getAll())) as HistoryRow[]).filter((r) => r.key === row.key);
   const starred = row.starred || same.some((r) => r.starred);
-  for (const r of same) await request(s.delete(r.id!));
-  const id = Number(await request(s.add({ ...row, starred })));
+  for (const r of same) await idbRequest(s.delete(r.id!));
+  const id = Number(await idbRequest(s.add({ ...row, starred })));
   return { id, replaced: same.map((r) => r.id!), starred };
 }
 
 export async function deleteHistory(id: number): Promise<void> {
-  await request((await store('readwrite')).delete(id));
+  await idbRequest((await store('readwrite')).delete(id));
 }
 
 export async function setStarred(id: number, starred: boolean): Promise<void> {
   const s = await store('readwrite');
-  const row = (await request(s.get(id))) as HistoryRow | undefined;
-  if (row) await request(s.put({ ...row, starred }));
+  const row = (await idbRequest(s.get(id))) as HistoryRow | undefined;
+  if (row) await idbRequest(s.put({ ...row, starred }));
 }
 
 /** Drops the oldest unstarred rows beyond MAX_HISTORY; returns the ids dropped. */

@@ -62,6 +62,8 @@ export interface LineageSlice {
   crossA: SampleRecord | null;
   crossB: SampleRecord | null;
   crossMix: number;
+  /** 'a' or 'b' per slot as the user set them; null draws them at random. */
+  crossPick: string | null;
 }
 
 export const createLineageSlice: StateCreator<AppState, [], [], LineageSlice> = () => ({
@@ -82,4 +84,5 @@ export const createLineageSlice: StateCreator<AppState, [], [], LineageSlice> = 
   crossA: null,
   crossB: null,
   crossMix: 0.5,
+  crossPick: null,
 });
