@@ -3,10 +3,11 @@
  * controls, latent locks, the shareable address, local files (good and corrupt), and WebGPU vs
  * WASM. One browser and one dev server for the whole file; fixture files come from a static server.
  */
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { strideZeroBomb } from '../fuzz/crafted';
 import { FIXTURES } from '../helpers/fixtures';
 import { startAppServer, type AppServer } from './helpers/app_server';
 import { chromiumAvailable, launchBrowser, type TestBrowser } from './helpers/browser';
@@ -138,6 +139,12 @@ describe.skipIf(!chromiumAvailable())('explorer page', () => {
     const error = page.locator('[data-testid=load-error]');
     await error.waitFor();
     expect(await error.textContent()).toMatch(/corrupt\.pth.*previous model is still in use/s);
+    // A hostile 1 KB file that would take 1 GB once read is refused the same way, and the worker lives on.
+    writeFileSync(join(modelDir, 'bomb.pth'), strideZeroBomb());
+    await page.setInputFiles('[data-testid=model-files]', join(modelDir, 'bomb.pth'));
+    const refused = page.locator('[data-testid=load-error]', { hasText: 'bomb.pth' });
+    await refused.waitFor();
+    expect(await refused.textContent()).toMatch(/bomb\.pth.*repeats storage elements.*previous model is still in use/s);
     expect(await page.textContent('[data-testid=model-status]')).toMatch(/pytorch_model\.zip\.bin/);
     await afterChange(page, () => page.click('[aria-label="Next seed"]'));
     await page.close();

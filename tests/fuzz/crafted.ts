@@ -54,6 +54,11 @@ function billionLaughs(w: PickleWriter, levels: number): void {
   w.get(levels);
 }
 
+/** A legacy checkpoint of about 1 KB whose one tensor is 2^28 copies of its single stored float (1 GB as float32). */
+export function strideZeroBomb(): Uint8Array {
+  return legacyWith(stateDict((w) => (w.str('w'), tensor(w, oneDim(2 ** 28), oneDim(0)))));
+}
+
 /** A raw deflate stream of `total` zero bytes in about total / 1000 bytes. */
 function zerosDeflated(total: number): Uint8Array {
   const piece = 16 << 20;
@@ -239,7 +244,7 @@ export function craftedCases(): CraftedCase[] {
     {
       name: 'a stride-0 view of 2^28 elements on a 1-element storage',
       kind: 'checkpoint',
-      bytes: legacyWith(stateDict((w) => (w.str('w'), tensor(w, oneDim(2 ** 28), oneDim(0))))),
+      bytes: strideZeroBomb(),
       expect: /repeats storage elements.*would take 1024 MB/,
     },
     {
