@@ -6,14 +6,21 @@
  *   npx tsx bench/checkpoint_bench.ts --generate ../shared/reference/keys/keys_tfhub-biggan-512.tsv /tmp/biggan-mem/tfhub-biggan-512.pth
  *   npx tsx bench/checkpoint_bench.ts --generate ../shared/reference/keys/keys_biggan-deep-512.tsv /tmp/biggan-mem/biggan-deep-512.pth
  *   npx tsx bench/conversion_memory.ts /tmp/biggan-mem/tfhub-biggan-512.pth /tmp/biggan-mem/biggan-deep-512.pth
+ *   npx tsx bench/conversion_memory.ts --node /tmp/biggan-mem/tfhub-biggan-512.pth   (before/after, in Node)
  *
  * The worker runs in the page's renderer process, so the figure is that process's resident memory
  * (Linux /proc): sampled every 20 ms while the model line says what phase the load is in, and its
  * high-water mark (VmHWM, reset before the pick) over the whole pick-to-drawn. Both are reported
  * as the rise over the renderer's memory just before the pick, and as a multiple of the file size.
  */
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { openAsBlob, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openCheckpoint, readCheckpoint } from '../src/core/checkpoint';
+import { convertOpenCheckpoint, convertStateDict } from '../src/core/convert/convert';
+import { artifactsFromShards } from '../src/core/model/in_memory_artifacts';
+import { serializeModel } from '../src/core/model/model_format';
 import { startAppServer } from '../tests/browser/helpers/app_server';
 import { launchBrowser } from '../tests/browser/helpers/browser';
 import { generation, waitForSamples } from '../tests/browser/helpers/page_tools';
@@ -108,8 +115,59 @@ async function measure(path: string): Promise<Figures> {
   }
 }
 
-const files = process.argv.slice(2);
-if (files.length === 0) throw new Error('usage: npx tsx bench/conversion_memory.ts checkpoint.pth [...]');
+/**
+ * The same conversion in Node, one fresh process per path, side by side: the whole state_dict
+ * then the weights then one joined copy for the loader (what the page did before), and tensor by
+ * tensor into one buffer that the loader takes as it is (what it does now). Peak RSS rise over the
+ * process's own start.
+ */
+async function nodeConversion(path: string, whole: boolean): Promise<number> {
+  const start = process.memoryUsage().rss;
+  const blob = await openAsBlob(path);
+  const converted = whole
+    ? convertStateDict((await readCheckpoint(blob)).tensors)
+    : await convertOpenCheckpoint(await openCheckpoint(blob));
+  const model = await serializeModel(converted.architecture, converted.weights);
+  const shards = model.shards.map((s) => s.bytes);
+  const artifacts = artifactsFromShards(model.modelJson, whole ? [concat(shards)] : shards);
+  if (!artifacts.weightData) throw new Error('no weights');
+  return (process.resourceUsage().maxRSS * 1024 - start) / MB;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+const [first, ...rest] = process.argv.slice(2);
+if (first === '--node-child') {
+  console.log(JSON.stringify({ riseMb: await nodeConversion(rest[1]!, rest[0] === 'whole') }));
+  process.exit(0);
+}
+if (first === '--node') {
+  for (const f of rest) {
+    const fileMb = statSync(f).size / MB;
+    const rise = (how: string) => {
+      const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--node-child', how, f], { encoding: 'utf8' });
+      if (child.status !== 0) throw new Error(child.stderr);
+      return (JSON.parse(child.stdout.trim().split('\n').pop()!) as { riseMb: number }).riseMb;
+    };
+    const before = rise('whole');
+    const now = rise('streamed');
+    console.log(
+      `${basename(f)} (${fileMb.toFixed(1)} MB) in Node: peak RSS rise ${before.toFixed(0)} MB (${(before / fileMb).toFixed(2)}x) whole state_dict, ` +
+        `${now.toFixed(0)} MB (${(now / fileMb).toFixed(2)}x) tensor by tensor: ${(before / now).toFixed(2)}x less`,
+    );
+  }
+  process.exit(0);
+}
+const files = first === undefined ? [] : [first, ...rest];
+if (files.length === 0) throw new Error('usage: npx tsx bench/conversion_memory.ts [--node] checkpoint.pth [...]');
 for (const f of files) {
   const r = await measure(f);
   const x = (mb: number) => `${mb.toFixed(0)} MB = ${(mb / r.fileMb).toFixed(2)}x the file`;

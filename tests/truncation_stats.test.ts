@@ -5,7 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { generateFromInputs, inputsFromSettings } from '../src/core/sampling/sample';
 import { setBackend } from './helpers/backends';
+import { maxAbsDiff } from './helpers/fixtures';
 import { loadFixtureModel } from './helpers/models';
 
 describe.each(['biggan-deep', 'biggan-tfhub'] as const)('%s truncation statistics', (family) => {
@@ -30,6 +32,21 @@ describe.each(['biggan-deep', 'biggan-tfhub'] as const)('%s truncation statistic
       generator.generate({ z: tf.zeros([1, zDim]), classVector: tf.zeros([1, arch.numClasses]), truncation: 0.5 });
     });
     expect(tf.memory().numTensors).toBe(before);
+    generator.dispose();
+  });
+});
+
+describe('TF Hub BigGAN truncation, as TF Hub does it', () => {
+  beforeAll(() => setBackend('cpu'));
+
+  it.each(['scaled', 'threshold'] as const)('in %s mode the same t picks the standing statistics', async (mode) => {
+    const { generator } = await loadFixtureModel('biggan-tfhub');
+    const inputs = inputsFromSettings(generator, { classes: [{ index: 207, weight: 1 }], truncation: 0.3, mode, seed: 4 });
+    expect(inputs.truncation).toBe(0.3);
+    const atT = generateFromInputs(generator, inputs);
+    const atOne = generateFromInputs(generator, { ...inputs, truncation: 1 });
+    expect(maxAbsDiff(await atT.data(), await atOne.data())).toBeGreaterThan(1e-3);
+    tf.dispose([atT, atOne]);
     generator.dispose();
   });
 });

@@ -3,7 +3,7 @@
  * shapes it consumes and producing the weight in our layout.
  */
 import { ArchitectureError } from '../errors';
-import { ShapeReader, type WeightPlan } from './plan';
+import type { ShapeReader, WeightPlan } from './plan';
 import { convKernelToHwio, transpose2d } from './layout';
 import { foldedDivisor, sigmaBigGanPowerStep, sigmaTfOrderEval, sigmaTorchEval } from './spectral_norm';
 
