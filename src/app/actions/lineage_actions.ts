@@ -49,7 +49,7 @@ export function restoreLineage(record: SampleRecord): void {
 /** Clears what no longer applies when the seed, a slot's seed or the model changes. */
 export function followLineage(s: AppState, prev: AppState): void {
   if (s.modelInfo !== prev.modelInfo && s.modelInfo?.topology.contentHash !== prev.modelInfo?.topology.contentHash) {
-    useStore.setState({ directions: null, dirStatus: 'idle', edits: [], extraDirections: [], variations: [], origin: null, crossA: null, crossB: null });
+    useStore.setState({ dirRange: '0', directions: null, dirStatus: 'idle', edits: [], extraDirections: [], variations: [], origin: null, crossA: null, crossB: null });
     return;
   }
   const seedMoved = s.seed !== prev.seed;
