@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { latentSlots } from '../core/config/architecture';
 import { CancelledError } from '../core/errors';
+import { sampleSeed } from '../core/latent/latent_request';
 import { loadGenerator, type LoadedModel } from '../core/model/load_generator';
 import { interpolationInputs } from '../core/sampling/interpolation';
 import { generateFromInputs, inputsFromSettings, toUint8Rgb, type RawInputs } from '../core/sampling/sample';
@@ -41,7 +42,6 @@ interface Current {
   info: ModelInfo;
 }
 
-const MAX_SEED = 2 ** 32;
 const yieldToMessages = () => new Promise<void>((r) => setTimeout(r, 0));
 
 export class Handler {
@@ -262,7 +262,7 @@ export class Handler {
     for (let start = 0; start < settings.batch; start += chunk) {
       if (id !== this.latestRender || ctx.signal.aborted) throw new CancelledError('A newer request replaced this one.');
       const n = Math.min(chunk, settings.batch - start);
-      const inputs = inputsFromSettings(cur.loaded.generator, { ...settings, seed: (settings.seed + start) % MAX_SEED, batch: n });
+      const inputs = inputsFromSettings(cur.loaded.generator, { ...settings, seed: sampleSeed(settings.seed, start), batch: n });
       await this.drawRows(ctx.progress, cur, inputs, start);
       await yieldToMessages();
     }

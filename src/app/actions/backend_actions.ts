@@ -44,8 +44,3 @@ function announceFallback(choice: BackendChoice, state: BackendState): void {
   if (state.notice) notify('warning', state.notice);
   else if (choice !== 'auto' && state.name !== choice) notify('warning', `${choice.toUpperCase()} could not start here; using ${state.name.toUpperCase()}.`);
 }
-
-/** Diagnosis: make the WebGPU device go away, as a driver reset would. */
-export async function simulateDeviceLoss(): Promise<boolean> {
-  return (await worker().request({ type: 'loseDevice' }).promise).lost;
-}

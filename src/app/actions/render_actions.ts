@@ -3,7 +3,7 @@
  * request is cancelled, and its late samples are ignored, so the latest settings always win.
  */
 import { CancelledError } from '../../core/errors';
-import type { SlotSetting } from '../../core/latent/latent_request';
+import { sampleSeed, type SlotSetting } from '../../core/latent/latent_request';
 import type { RenderSettings } from '../../worker/protocol';
 import type { SampleView } from '../store/runtime_slice';
 import type { AppState } from '../store/store';
@@ -13,7 +13,6 @@ import { errorText, worker } from './worker_link';
 let inflight: number | null = null;
 let scheduled = false;
 
-const MAX_SEED = 2 ** 32;
 
 export function renderSettings(s: AppState): RenderSettings {
   const slots: (SlotSetting | undefined)[] = s.slots.map((x) =>
@@ -36,7 +35,7 @@ function placeholders(s: AppState): SampleView[] {
   const size = s.modelInfo?.architecture.resolution ?? 0;
   return Array.from({ length: s.batch }, (_, i) => {
     const old = s.samples[i];
-    const seed = (s.seed + i) % MAX_SEED;
+    const seed = sampleSeed(s.seed, i);
     return old && old.width === size
       ? { ...old, seed, fresh: false }
       : { index: i, seed, width: size, height: size, rgba: null, ms: 0, fresh: false };

@@ -1,6 +1,6 @@
 /** Every user change of the sample's inputs; each one leads to a render (see startup's subscription). */
 import { MAX_BLEND } from '../../core/latent/class_vector';
-import { MAX_SEED } from '../../core/latent/latent_request';
+import { MAX_SEED, sampleSeed } from '../../core/latent/latent_request';
 import { MAX_TRUNCATION, MIN_TRUNCATION, type TruncationMode } from '../../core/latent/truncation';
 import type { SlotState } from '../store/settings_slice';
 import { useStore } from '../store/store';
@@ -90,8 +90,8 @@ function updateSlot(i: number, f: (x: SlotState) => SlotState): void {
 /** Locking pins the slot to the seed it has in the current sample, so nothing visible changes. */
 export function toggleLock(i: number): void {
   const s = useStore.getState();
-  const sampleSeed = (s.seed + s.current) % SEEDS;
-  updateSlot(i, (x) => (x.locked ? { ...x, locked: false } : { ...x, locked: true, seed: x.seed ?? sampleSeed }));
+  const seed = sampleSeed(s.seed, s.current);
+  updateSlot(i, (x) => (x.locked ? { ...x, locked: false } : { ...x, locked: true, seed: x.seed ?? seed }));
 }
 
 export function resampleSlot(i: number): void {

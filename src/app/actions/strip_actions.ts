@@ -5,7 +5,7 @@
  * requests while the grid is idle; a grid render supersedes it in the worker, and it resumes after.
  */
 import { CancelledError } from '../../core/errors';
-import { MAX_SEED } from '../../core/latent/latent_request';
+import { sampleSeed } from '../../core/latent/latent_request';
 import type { StripState } from '../store/runtime_slice';
 import type { AppState } from '../store/store';
 import { useStore } from '../store/store';
@@ -21,7 +21,7 @@ export function spreadSeeds(resolution: number): number {
 
 /** The seed of the sample the strip shows (the grid's current one). */
 export function stripSeed(s: AppState): number {
-  return (s.seed + s.current) % (MAX_SEED + 1);
+  return sampleSeed(s.seed, s.current);
 }
 
 export function stripKey(s: AppState): string {

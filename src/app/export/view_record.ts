@@ -4,7 +4,7 @@
  */
 import { editsToRecord } from '../../core/edit/edit_record';
 import { recordForSample, type SampleRecord } from '../../core/export/sample_record';
-import { sampleLatents } from '../../core/latent/latent_request';
+import { sampleLatents, sampleSeed } from '../../core/latent/latent_request';
 import { APP_NAME, APP_VERSION } from '../../core/version';
 import { renderSettings } from '../actions/render_actions';
 import type { AppState } from '../store/store';
@@ -20,7 +20,7 @@ export function recordForView(s: AppState, index: number, batch?: number): Sampl
   if (!info) return null;
   const arch = info.architecture;
   const settings = renderSettings(s);
-  const seed = (s.seed + index) % 2 ** 32;
+  const seed = sampleSeed(s.seed, index);
   const latents = sampleLatents(arch, { seed, truncation: s.truncation, mode: s.mode, batch: 1, slots: settings.slots });
   return recordForSample(
     {

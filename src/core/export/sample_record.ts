@@ -9,7 +9,7 @@ import { checkLineageFits, editedLatents, recordLayout, type LineageFields } fro
 import { SettingsError } from '../errors';
 import { checkFields, RECORD_FIELDS, RECORD_FORMAT, RECORD_VERSION } from './record_fields';
 import type { ClassWeight } from '../latent/class_vector';
-import { slotSize, type SlotSetting } from '../latent/latent_request';
+import { sampleSeed, slotSize, type SlotSetting } from '../latent/latent_request';
 import type { TruncationMode } from '../latent/truncation';
 
 export { RECORD_FORMAT, RECORD_VERSION };
@@ -136,7 +136,7 @@ export function recordForSample(
     classes: src.classes.map((c) => ({ ...c, ...(src.className ? { name: src.className(c.index) } : {}) })),
     truncation: src.truncation,
     mode: src.mode,
-    seed: (src.seed + index) % 2 ** 32,
+    seed: sampleSeed(src.seed, index),
     slots: latentSlots(src.architecture).map((_, i) => {
       const s = src.slots?.[i];
       const locked = src.locked?.[i];

@@ -39,7 +39,13 @@ export interface Latents {
   slotZ: (Float32Array | undefined)[];
 }
 
+/** The largest seed: seeds are 32-bit unsigned integers, 0 to MAX_SEED. */
 export const MAX_SEED = 2 ** 32 - 1;
+
+/** The seed of sample `i` of a batch (or strip, or walk) that starts at `seed`, wrapping past MAX_SEED to 0. */
+export function sampleSeed(seed: number, i: number): number {
+  return (seed + i) % (MAX_SEED + 1);
+}
 
 export function checkSeed(seed: number): void {
   if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
@@ -87,8 +93,8 @@ export function sampleLatents(arch: Architecture, req: LatentRequest): Latents {
   const size = slotSize(arch);
   const perSlot: Float32Array[] = Array.from({ length: slots }, () => new Float32Array(batch * size));
   for (let i = 0; i < batch; i++) {
-    const sampleSeed = (req.seed + i) % (MAX_SEED + 1);
-    for (let s = 0; s < slots; s++) perSlot[s].set(slotValues(arch, req, s, sampleSeed), i * size);
+    const seed = sampleSeed(req.seed, i);
+    for (let s = 0; s < slots; s++) perSlot[s].set(slotValues(arch, req, s, seed), i * size);
   }
   return joinSlots(slotLayout(arch), perSlot, batch);
 }
