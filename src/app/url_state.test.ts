@@ -44,4 +44,11 @@ describe('url state', () => {
     expect(parseUrlState('?model=biggan-deep-256').modelRef).toEqual({ model: 'biggan-deep-256' });
     expect(parseUrlState('?model=/models/x/model.json').modelRef).toEqual({ model: '/models/x/model.json' });
   });
+
+  it('accepts well-formed hf: references and names the bad ones', () => {
+    expect(parseUrlState('?model=hf:osanseviero/BigGAN-deep-128@main').modelRef).toEqual({ model: 'hf:osanseviero/BigGAN-deep-128@main' });
+    const bad = parseUrlState('?model=hf:no-slash');
+    expect(bad.modelRef).toBeUndefined();
+    expect(bad.notices.join(' ')).toMatch(/Unknown model "hf:no-slash"/);
+  });
 });

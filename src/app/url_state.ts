@@ -6,7 +6,7 @@
 import { MAX_SEED } from '../core/latent/latent_request';
 import { MAX_TRUNCATION, MIN_TRUNCATION, TRUNCATION_MODES, type TruncationMode } from '../core/latent/truncation';
 import { BACKEND_ORDER, type BackendChoice } from '../worker/protocol';
-import { catalogEntry, isModelUrl } from './catalog';
+import { isModelRef } from './catalog';
 import type { ModelRef, SettingsSlice, SlotState } from './store/settings_slice';
 
 export const MAX_BATCH = 16;
@@ -75,7 +75,7 @@ export function parseUrlState(search: string): UrlState {
 
   const model = q.get('model');
   if (model !== null) {
-    if (catalogEntry(model) || isModelUrl(model)) modelRef = { model, ...(q.get('config') ? { config: q.get('config')! } : {}) };
+    if (isModelRef(model)) modelRef = { model, ...(q.get('config') ? { config: q.get('config')! } : {}) };
     else notices.push(`Unknown model "${model}": loading the default model instead.`);
   }
   const t = q.get('truncation');

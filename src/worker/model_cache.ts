@@ -44,12 +44,37 @@ export async function saveCached(key: string, artifacts: tf.io.ModelArtifacts): 
     const [handler] = tf.io.getSaveHandlers(urlOf(key));
     if (!handler?.save) return 'IndexedDB is not available in this browser.';
     await handler.save(artifacts);
-    return null;
   } catch (e) {
     const message = (e as Error).message || String(e);
     const quota = (e as Error).name === 'QuotaExceededError' || /quota/i.test(message);
     return quota ? `this browser's storage for the page is full (quota exceeded: ${message})` : message;
   }
+  if (await weightsStored(urlOf(key).slice('indexeddb://'.length))) return null;
+  await tf.io.removeModel(urlOf(key)).catch(() => undefined);
+  return "the browser dropped it after accepting it: its storage for the page is full (quota exceeded) or turned off";
+}
+
+/**
+ * tf.io's save resolves when its put request succeeds, before the transaction commits; a quota
+ * abort at commit then loses the weights silently. So look: is the entry in tf.io's model store?
+ */
+function weightsStored(modelPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const open = indexedDB.open('tensorflowjs');
+    open.onerror = () => resolve(false);
+    open.onsuccess = () => {
+      const db = open.result;
+      try {
+        const get = db.transaction('models_store', 'readonly').objectStore('models_store').getKey(modelPath);
+        get.onsuccess = () => resolve(get.result !== undefined);
+        get.onerror = () => resolve(false);
+      } catch {
+        resolve(false);
+      } finally {
+        db.close();
+      }
+    };
+  });
 }
 
 export async function deleteCached(key: string): Promise<void> {

@@ -7,7 +7,7 @@
 import { readSampleRecord } from '../../core/export/png_metadata';
 import { checkRecordFits, type SampleRecord } from '../../core/export/sample_record';
 import { sampleLatents } from '../../core/latent/latent_request';
-import { catalogEntry, isModelUrl } from '../catalog';
+import { isModelRef } from '../catalog';
 import { renderSettings } from './render_actions';
 import type { SlotState } from '../store/settings_slice';
 import { useStore } from '../store/store';
@@ -33,7 +33,7 @@ export async function restoreRecord(record: SampleRecord, what: string): Promise
   const s = useStore.getState();
   if (s.modelInfo?.topology.contentHash !== record.model.hash) {
     const id = record.model.id;
-    const known = catalogEntry(id) !== undefined || isModelUrl(id);
+    const known = isModelRef(id);
     if (!known) {
       notify(
         'error',

@@ -18,7 +18,8 @@ export function FrameCanvas({
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const ctx = ref.current?.getContext('2d');
-    if (ctx && rgba) ctx.putImageData(new ImageData(new Uint8ClampedArray(rgba), size, size), 0, 0);
+    // A frame left from the previous model (another size) waits for its replacement, as ImageData would throw.
+    if (ctx && rgba && rgba.length === size * size * 4) ctx.putImageData(new ImageData(new Uint8ClampedArray(rgba), size, size), 0, 0);
   }, [rgba, size]);
   return (
     <canvas

@@ -1,10 +1,16 @@
-/** Model choice: the catalog, a URL, local files; load progress with cancel; the offline cache. */
-import { useState } from 'react';
+/**
+ * Model choice: the catalog (with where each model lives), the Hugging Face Hub, a URL, local
+ * files; load progress with bytes, speed, ETA and cancel; the offline cache; a shared link's
+ * model that failed to load.
+ */
+import { useEffect, useRef, useState } from 'react';
 import { cancelLoad, deleteCachedModel, loadFiles, loadRef } from '../actions/model_actions';
-import { shortModelName } from '../catalog';
-import { CATALOG, catalogEntry } from '../catalog';
+import { CATALOG, catalogEntry, shortModelName } from '../catalog';
 import { describeProgress, formatBytes } from '../format';
 import { useStore } from '../store/store';
+import { HubPanel } from './HubPanel';
+import { LinkFailure } from './LinkFailure';
+import { ModelSourceCard } from './ModelSourceCard';
 import { Section } from './Section';
 
 export function ModelPanel() {
@@ -16,39 +22,52 @@ export function ModelPanel() {
   const cached = useStore((s) => s.cached);
   const [url, setUrl] = useState('');
   const [config, setConfig] = useState('');
-  const selected = ref && catalogEntry(ref.model) ? ref.model : 'custom';
+  // A catalog entry looked at but not loaded (a model the page cannot download itself).
+  const [viewing, setViewing] = useState<string | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  useEffect(() => setViewing(null), [ref]);
+  const current = ref && catalogEntry(ref.model) ? ref.model : 'custom';
+  const selected = viewing ?? current;
+  const entry = catalogEntry(selected);
   const loading = status === 'loading';
   const p = progress ? describeProgress(progress) : null;
 
+  const choose = (id: string) => {
+    const chosen = catalogEntry(id);
+    if (!chosen) return;
+    setViewing(id);
+    if (!chosen.manual) void loadRef({ model: id });
+  };
+
   return (
     <Section title="Model" id="model">
+      <LinkFailure />
       <label htmlFor="model-select" className="sr-only">
         Model
       </label>
-      <select
-        id="model-select"
-        data-testid="model-select"
-        value={selected}
-        onChange={(e) => e.target.value !== 'custom' && void loadRef({ model: e.target.value })}
-      >
+      <select id="model-select" data-testid="model-select" value={selected} onChange={(e) => choose(e.target.value)}>
         {CATALOG.map((m) => (
           <option key={m.id} value={m.id}>
             {m.label}
-            {m.cacheKey ? (cached.some((c) => c.key === m.cacheKey) ? ' · offline' : ` · ${m.sizeHint}`) : ''}
+            {m.manual ? ' · drop the file' : m.cacheKey ? (cached.some((c) => c.key === m.cacheKey) ? ' · offline' : ` · ${m.sizeHint}`) : ''}
           </option>
         ))}
-        {selected === 'custom' && <option value="custom">{ref ? 'Model from URL' : 'Local files'}</option>}
+        {selected === 'custom' && <option value="custom">{ref ? shortModelName(ref.model) : 'Local files'}</option>}
       </select>
-      {selected !== 'custom' && <p className="help">{catalogEntry(selected)?.description}</p>}
+      {entry && <p className="help">{entry.description}</p>}
+      {entry && (entry.mirrors || entry.manual) && <ModelSourceCard entry={entry} onDropInstead={() => fileInput.current?.click()} />}
 
       {loading && (
         <div className="progress" data-testid="load-progress">
           <div className="row">
-            <span className="grow">{p ? p.text : `Preparing ${loadingLabel ?? ''}…`}</span>
+            <span className="grow" data-testid={progress?.phase === 'download' ? 'download-progress' : undefined}>
+              {p ? p.text : `Preparing ${loadingLabel ?? ''}…`}
+            </span>
             <button type="button" onClick={cancelLoad} data-testid="cancel-load">
               Cancel
             </button>
           </div>
+          {loadingLabel && p && <span className="help">{loadingLabel}</span>}
           <progress max={1} value={p?.fraction ?? undefined} aria-label="Load progress" />
         </div>
       )}
@@ -57,6 +76,8 @@ export function ModelPanel() {
           {error}
         </p>
       )}
+
+      <HubPanel />
 
       <details className="more">
         <summary>Open from a URL or files</summary>
@@ -83,6 +104,7 @@ export function ModelPanel() {
           <label className="file-button">
             Choose files…
             <input
+              ref={fileInput}
               type="file"
               multiple
               data-testid="model-files"

@@ -5,8 +5,9 @@ import { createLineageSlice, type LineageSlice } from './lineage_slice';
 import { createModelSlice, type ModelSlice } from './model_slice';
 import { createRuntimeSlice, type RuntimeSlice } from './runtime_slice';
 import { createSettingsSlice, type SettingsSlice } from './settings_slice';
+import { createSourceSlice, type SourceSlice } from './source_slice';
 
-export type AppState = SettingsSlice & ModelSlice & RuntimeSlice & ExportSlice & LineageSlice;
+export type AppState = SettingsSlice & ModelSlice & RuntimeSlice & ExportSlice & SourceSlice & LineageSlice;
 
 export const useStore = create<AppState>()((...a) => ({
   ...createSettingsSlice(...a),
@@ -14,4 +15,5 @@ export const useStore = create<AppState>()((...a) => ({
   ...createRuntimeSlice(...a),
   ...createExportSlice(...a),
   ...createLineageSlice(...a),
+  ...createSourceSlice(...a),
 }));
