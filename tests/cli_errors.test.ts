@@ -3,31 +3,18 @@
  * `biggan <command>: ...` with exit code 1, no stack (unless --debug), no WASM glue code, nothing
  * echoed at length, and NaN or Inf refused wherever a number comes in.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodePng } from '../src/core/export/png';
 import { PNG_TEXT_KEY } from '../src/core/export/sample_record';
 import { writeNpy } from '../src/core/io/npy';
 import { GOOD_RECORD } from './fuzz/crafted';
+import { biggan } from './helpers/cli';
 import { PickleWriter, float32Bytes, writeLegacy, writeSafetensors } from './helpers/torch_writer';
 
-const BIN = resolve(__dirname, '../bin/biggan.mjs');
-const run = promisify(execFile);
 const tmp = mkdtempSync(join(tmpdir(), 'biggan-cli-errors-'));
-
-async function biggan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 /** Exit 1, and stderr ends in one line naming the command, with no stack or glue code anywhere. */
 function expectOneLine(r: { code: number; stderr: string }, command: string, pattern: RegExp): void {
