@@ -20,7 +20,7 @@ import { useStore } from '../store/store';
 import { makeChildCurrent } from './lineage_actions';
 import { errorText, notify, worker } from './worker_link';
 
-export const VARIATION_COUNT = 9;
+export const VARIATION_COUNT = 8;
 let inflight: number | null = null;
 
 function drawnLatents(r: SampleRecord): Latents {
