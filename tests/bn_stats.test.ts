@@ -1,5 +1,5 @@
 /**
- * BigGAN-deep's batch-norm statistic selection against the reference's arithmetic (REFERENCE.md,
+ * BigGAN-deep's batch-norm statistic selection against the reference's arithmetic (docs/reference.md,
  * "Which stats, exactly"): Python's math.modf(t / (1/50)) in double precision, the lower row
  * weighted by coef, float32 products.
  */

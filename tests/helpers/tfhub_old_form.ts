@@ -1,5 +1,5 @@
 /**
- * The older form of a TF Hub BigGAN file (REFERENCE.md, "Spectral norm"): written before torch's
+ * The older form of a TF Hub BigGAN file (docs/reference.md, "Spectral norm"): written before torch's
  * spectral norm had `weight_v`, it stores `weight_orig`, `weight_u` and `weight`, the weight already
  * divided by sigma. Built from the fixture's state_dict alone (sigma = u . (Wmat v), Wmat in TF's
  * [kh, kw, in] order), so it needs no effective-weights file.

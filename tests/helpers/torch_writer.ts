@@ -1,7 +1,7 @@
 /**
  * Test-only writers for the checkpoint containers the reader accepts: the legacy torch.save
  * stream, the torch zip, and safetensors. Written from the format description in
- * shared/docs/REFERENCE.md so tests can build files with strided views, storage offsets, float16
+ * docs/reference.md so tests can build files with strided views, storage offsets, float16
  * and bfloat16 storages, malicious globals, or truncations, without Python.
  */
 import { deflateRawSync } from 'node:zlib';

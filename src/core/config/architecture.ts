@@ -59,7 +59,7 @@ export interface BigGanArchitecture {
  * DeepMind's original BigGAN as released on TF Hub (`deepmind/biggan-{128,256,512}/2`), in
  * ivclab's PyTorch conversion. Hierarchical latent like BigGAN-PyTorch, but the z chunk comes before
  * the class embedding, the first layer writes NHWC and every batch norm keeps standing statistics
- * per truncation (REFERENCE.md, "BigGAN as DeepMind released it on TF Hub").
+ * per truncation (docs/reference.md, "BigGAN as DeepMind released it on TF Hub").
  */
 export interface BigGanTfHubArchitecture {
   family: 'biggan-tfhub';

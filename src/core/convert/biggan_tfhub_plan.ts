@@ -2,7 +2,7 @@
  * Conversion plan for DeepMind's TF Hub BigGAN (`biggan-{128,256,512}/2`) as ivclab converted it
  * to PyTorch (`biggan{128,256,512}-release.pt`). The files carry no config: resolution, z chunk,
  * ch and the attention place are read off the shapes; every eps is the release's 1e-4
- * (REFERENCE.md, "BigGAN as DeepMind released it on TF Hub").
+ * (docs/reference.md, "BigGAN as DeepMind released it on TF Hub").
  */
 import type { BigGanBlock, BigGanTfHubArchitecture } from '../config/architecture';
 import { ArchitectureError, ConfigError } from '../errors';

@@ -3,7 +3,7 @@
  *
  * Both reference implementations store the un-normalised weight plus power-iteration vectors and
  * divide by sigma on every forward. In eval mode sigma depends only on stored tensors, so we
- * compute it once here (see REFERENCE.md, "Spectral norm"). The sums are float32, accumulated in
+ * compute it once here (see docs/reference.md, "Spectral norm"). The sums are float32, accumulated in
  * order, as the reference's float32 matrix-vector products are: for BigGAN-deep this gives the
  * reference's sigma bit for bit, where a double-precision sum differs by up to 1.2e-6 relative.
  */

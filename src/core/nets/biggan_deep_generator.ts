@@ -1,7 +1,7 @@
 /**
  * BigGAN-deep generator (Brock et al. 2019, "Large Scale GAN Training for High Fidelity Natural
  * Image Synthesis", appendix B, Fig. 16), computed as huggingface/pytorch-pretrained-BigGAN does
- * (REFERENCE.md, "BigGAN-deep forward"), in NHWC. The whole z and the class embedding condition
+ * (docs/reference.md, "BigGAN-deep forward"), in NHWC. The whole z and the class embedding condition
  * the first linear layer and every conditional batch norm; the truncation also picks the batch-norm
  * statistics.
  */

@@ -1,6 +1,6 @@
 /**
  * The original BigGAN generator with hierarchical latents (Brock et al. 2019, section 3 and
- * appendix B, Fig. 15), computed as ajbrock/BigGAN-PyTorch does (REFERENCE.md, "BigGAN
+ * appendix B, Fig. 15), computed as ajbrock/BigGAN-PyTorch does (docs/reference.md, "BigGAN
  * (hierarchical latent)"), in NHWC. z is split into one chunk per block plus one for the first
  * linear layer; each block is conditioned on [shared class embedding, its chunk].
  */

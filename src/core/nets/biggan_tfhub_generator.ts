@@ -1,6 +1,6 @@
 /**
  * The original BigGAN generator (Brock et al. 2019, appendix B, Fig. 15) as DeepMind released it
- * on TF Hub (`biggan-{128,256,512}/2`), computed as ivclab's PyTorch conversion does (REFERENCE.md,
+ * on TF Hub (`biggan-{128,256,512}/2`), computed as ivclab's PyTorch conversion does (docs/reference.md,
  * "BigGAN as DeepMind released it on TF Hub"), in NHWC. z is split into one chunk per block plus
  * one for the first linear layer; each block is conditioned on [its chunk, class embedding] (chunk
  * first, unlike BigGAN-PyTorch), and every batch norm uses the standing statistics recorded for the

@@ -3,8 +3,8 @@
  * truncation picks or blends two of them.
  * - BigGAN-deep (TF Hub's BigGAN-deep modules, as ported by huggingface/pytorch-pretrained-BigGAN):
  *   `n_stats` rows for t = 0, 1/(n-1), ..., 1. We reproduce the reference's arithmetic exactly,
- *   quirks included (REFERENCE.md, "Which stats, exactly").
- * - TF Hub BigGAN: row i holds t = (i + 1) / rows, blended linearly in between (REFERENCE.md,
+ *   quirks included (docs/reference.md, "Which stats, exactly").
+ * - TF Hub BigGAN: row i holds t = (i + 1) / rows, blended linearly in between (docs/reference.md,
  *   "Standing statistics"; without ivclab's off-by-one lookup).
  */
 import { SettingsError } from '../errors';
