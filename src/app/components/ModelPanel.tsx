@@ -3,10 +3,11 @@
  * files; load progress with bytes, speed, ETA and cancel; the offline cache; a shared link's
  * model that failed to load.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { cancelLoad, deleteCachedModel, loadFiles, loadRef } from '../actions/model_actions';
 import { CATALOG, catalogEntry, shortModelName } from '../catalog';
 import { describeProgress, formatBytes } from '../format';
+import type { ModelRef } from '../store/settings_slice';
 import { useStore } from '../store/store';
 import { HubPanel } from './HubPanel';
 import { LinkFailure } from './LinkFailure';
@@ -22,12 +23,11 @@ export function ModelPanel() {
   const cached = useStore((s) => s.cached);
   const [url, setUrl] = useState('');
   const [config, setConfig] = useState('');
-  // A catalog entry looked at but not loaded (a model the page cannot download itself).
-  const [viewing, setViewing] = useState<string | null>(null);
+  // A catalog entry looked at but not loaded (a model the page cannot download itself), until another model loads.
+  const [viewing, setViewing] = useState<{ id: string; while: ModelRef | null } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
-  useEffect(() => setViewing(null), [ref]);
   const current = ref && catalogEntry(ref.model) ? ref.model : 'custom';
-  const selected = viewing ?? current;
+  const selected = viewing && viewing.while === ref ? viewing.id : current;
   const entry = catalogEntry(selected);
   const loading = status === 'loading';
   const p = progress ? describeProgress(progress) : null;
@@ -35,7 +35,7 @@ export function ModelPanel() {
   const choose = (id: string) => {
     const chosen = catalogEntry(id);
     if (!chosen) return;
-    setViewing(id);
+    setViewing({ id, while: ref });
     if (!chosen.manual) void loadRef({ model: id });
   };
 
