@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BigGanError, CheckpointFormatError, UnsafePickleError } from '../src/core/errors';
 import { readCheckpoint } from '../src/core/checkpoint';
@@ -15,8 +14,7 @@ import {
   writeZip,
   writeTorchZip,
 } from './helpers/torch_writer';
-
-const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/fixtures');
+import { FIXTURES } from './helpers/fixtures';
 const SHORT = { timeout: 20_000 };
 
 async function failure(source: Uint8Array | Blob): Promise<Error> {

@@ -1,11 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../src/core/checkpoint';
 import type { CheckpointContainer, CheckpointSource } from '../src/core/checkpoint';
-
-const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/fixtures');
+import { FIXTURES } from './helpers/fixtures';
 
 interface IndexEntry {
   offset_bytes: number;
