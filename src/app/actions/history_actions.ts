@@ -35,29 +35,34 @@ export async function loadHistory(): Promise<void> {
   }
 }
 
-/** Quiet time after the last change before a state counts as settled (one drag is one entry). */
+/** Quiet time after the last slider move before its state counts as settled (one drag is one entry). */
 export const SETTLE_MS = 700;
 let settleTimer: ReturnType<typeof setTimeout> | null = null;
-let pointersDown = 0;
+let sliderHeld = false;
+let lastSliderMove = -Infinity;
 let watching = false;
 
-function watchPointers(): void {
+/** Sliders are what changes a state continuously: watch them being held and moved (pointer or keys). */
+function watchSliders(): void {
   watching = true;
-  addEventListener('pointerdown', () => pointersDown++, true);
-  const up = () => (pointersDown = Math.max(0, pointersDown - 1));
-  addEventListener('pointerup', up, true);
-  addEventListener('pointercancel', up, true);
+  const isSlider = (t: EventTarget | null) => t instanceof HTMLInputElement && t.type === 'range';
+  addEventListener('pointerdown', (e) => (sliderHeld = isSlider(e.target)), true);
+  addEventListener('pointerup', () => (sliderHeld = false), true);
+  addEventListener('pointercancel', () => (sliderHeld = false), true);
+  addEventListener('input', (e) => isSlider(e.target) && (lastSliderMove = performance.now()), true);
 }
 
-/** Remembers the current sample once nothing has changed for SETTLE_MS and no pointer is held. */
+/** Remembers the current sample now, or, while a slider is held or just moved, once it has been still for SETTLE_MS. */
 export function rememberWhenSettled(): void {
-  if (!watching) watchPointers();
+  if (!watching) watchSliders();
   if (settleTimer !== null) clearTimeout(settleTimer);
-  settleTimer = setTimeout(() => {
-    settleTimer = null;
-    if (pointersDown > 0 || useStore.getState().rendering) rememberWhenSettled();
-    else void rememberCurrent();
-  }, SETTLE_MS);
+  settleTimer = null;
+  const still = performance.now() - lastSliderMove;
+  if (!sliderHeld && still >= SETTLE_MS) {
+    if (!useStore.getState().rendering) void rememberCurrent();
+    return;
+  }
+  settleTimer = setTimeout(rememberWhenSettled, Math.max(50, SETTLE_MS - still));
 }
 
 /** Adds the current sample once it is drawn. */

@@ -12,15 +12,14 @@ export function worker(): WorkerClient {
 
 let nextNotice = 1;
 const MAX_NOTICES = 4;
-/** How long a notice stays by itself; errors stay until dismissed. */
-const NOTICE_MS: Record<Notice['level'], number | null> = { info: 8000, warning: 20_000, error: null };
+/** How long a notice stays by itself (errors longest: they say what went wrong). */
+const NOTICE_MS: Record<Notice['level'], number> = { info: 8000, warning: 20_000, error: 30_000 };
 
 /** Shows a notice; the same text again replaces the older one, and only the newest few stay. */
 export function notify(level: Notice['level'], text: string): void {
   const notice: Notice = { id: nextNotice++, level, text };
   useStore.setState((s) => ({ notices: [...s.notices.filter((n) => n.text !== text), notice].slice(-MAX_NOTICES) }));
-  const ms = NOTICE_MS[level];
-  if (ms !== null) setTimeout(() => dismissNotice(notice.id), ms);
+  setTimeout(() => dismissNotice(notice.id), NOTICE_MS[level]);
 }
 
 export function dismissNotice(id: number): void {
