@@ -36,6 +36,7 @@ export function describeProgress(p: LoadProgress): { text: string; fraction: num
   if (BYTE_PHASES.includes(p.phase)) {
     text += p.total > 0 ? ` ${formatBytes(p.loaded)} of ${formatBytes(p.total)}` : ` ${formatBytes(p.loaded)}`;
   }
+  if (p.phase === 'compile' && p.total > 0) text += ` ${p.loaded} of ${p.total}`;
   if (fraction !== null) text += ` (${Math.floor(fraction * 100)}%)`;
   if (p.phase === 'download') text += downloadRate(p);
   return { text, fraction };

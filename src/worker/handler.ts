@@ -12,6 +12,7 @@ import { loadGenerator, type LoadedModel } from '../core/model/load_generator';
 import { interpolationInputs } from '../core/sampling/interpolation';
 import { generateFromInputs, inputsFromSettings, toUint8Rgb, type RawInputs } from '../core/sampling/sample';
 import { BACKEND_START_TIMEOUT_MS, startWithin } from './backend_start';
+import { compilePipelines } from './compile_pipelines';
 import { candidateOrder, describeChoice, probeBackends, resetWebGpu, trySetBackend, webGpuDevice } from './backends';
 import { BackendError, NoModelError, serializeError } from './errors';
 import { checkEndpoints, checkRawInputs, sliceInputs } from './inputs_slice';
@@ -145,6 +146,16 @@ export class Handler {
       // Its backend may be gone (lost device); the new one starts clean.
     }
     cur.loaded = await loadGenerator(cur.artifacts);
+    await this.compileFor(cur.loaded);
+  }
+
+  /**
+   * On WebGPU and WebGL, compiles every program a draw will use (one and a full chunk of samples)
+   * before the first one, reporting programs ready as the "compile" phase.
+   */
+  private async compileFor(loaded: LoadedModel, progress?: (p: ProgressOf<'loadModel'>) => void): Promise<void> {
+    const sizes = [1, this.chunkSize()];
+    await compilePipelines(loaded.generator, sizes, (done, total) => progress?.({ kind: 'load', phase: 'compile', loaded: done, total }));
   }
 
   private watchDevice(): void {
@@ -198,6 +209,12 @@ export class Handler {
       if (!this.backend) await this.selectBackend('auto');
       progress({ kind: 'load', phase: 'upload', loaded: 0, total: 0 });
       const loaded = await loadGenerator(prepared.artifacts);
+      try {
+        if (!ctx.cancelled()) await this.compileFor(loaded, progress);
+      } catch (e) {
+        loaded.generator.dispose();
+        throw e;
+      }
       if (ctx.cancelled()) {
         loaded.generator.dispose();
         throw new CancelledError('Loading cancelled.');
