@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { decode } from 'fast-png';
 import { GifReader } from 'omggif';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeGif } from '../src/core/export/gif';
 import { encodePng, type RgbImage } from '../src/core/export/png';
