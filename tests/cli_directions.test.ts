@@ -68,6 +68,17 @@ describe('biggan directions and sample --direction on the default model', () => 
     await ok('sample', '--from', edited, '--out', again);
     expect(pixels(again)).toEqual(pixels(edited));
     expect(record(again).edits).toEqual(rec.edits);
+    // A direction named in the page's export is picked by its name.
+    const named = join(tmp, 'named.json');
+    const file = JSON.parse(readFileSync(dirs, 'utf8'));
+    file.directions[1].name = 'print';
+    writeFileSync(named, JSON.stringify(file));
+    const byName = join(tmp, 'by-name.png');
+    const byIndex = join(tmp, 'by-index.png');
+    await ok('sample', '--seed', '3', '--class', '7', '--direction', `${named}:print=+2.5`, '--out', byName);
+    await ok('sample', '--seed', '3', '--class', '7', '--direction', `${dirs}:1=+2.5`, '--out', byIndex);
+    expect(pixels(byName)).toEqual(pixels(byIndex));
+    expect(record(byName).edits?.[0].name).toBe('print');
   });
 
   it('refuses bad direction arguments with a clear message', async () => {

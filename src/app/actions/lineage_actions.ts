@@ -20,14 +20,14 @@ export function directionKey(range: string, index: number | undefined): string {
   return `${range}:${index ?? '?'}`;
 }
 
-/** Makes a child (one sample's latents, before edits) the current sample. */
+/** Makes a child (one sample's latents, before edits) the current sample, alone: exact values would repeat it across a batch. */
 export function makeChildCurrent(latents: Latents, classes: ClassWeight[], origin: NonNullable<LineageSlice['origin']>): void {
   const s = useStore.getState();
   const arch = s.modelInfo?.architecture;
   if (!arch) return;
   const perSlot = splitSlots(slotLayout(arch), latents);
   const slots: SlotState[] = perSlot.map((values) => ({ locked: false, strength: 1, values }));
-  useStore.setState({ slots, classes: classes.map((c) => ({ ...c })), current: 0, origin });
+  useStore.setState({ slots, classes: classes.map((c) => ({ ...c })), current: 0, batch: 1, origin });
 }
 
 /** After a record's settings are applied: its edits, and for a child its exact latents and origin. */
@@ -43,7 +43,7 @@ export function restoreLineage(record: SampleRecord): void {
   }
   const drawn = recordDrawnLatents(record);
   const perSlot = splitSlots(slotLayout(arch), { batch: 1, z: drawn.z, slotZ: drawn.slotZ ?? [] });
-  useStore.setState((st) => ({ edits, origin, slots: st.slots.map((x, i) => ({ ...x, strength: 1, values: perSlot[i] })) }));
+  useStore.setState((st) => ({ edits, origin, batch: 1, current: 0, slots: st.slots.map((x, i) => ({ ...x, strength: 1, values: perSlot[i] })) }));
 }
 
 /** Clears what no longer applies when the seed, a slot's seed or the model changes. */
