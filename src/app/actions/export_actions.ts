@@ -1,5 +1,5 @@
 /** "Export PNG", "Export grid" and "Download all (zip)": files named for what they hold, each with its record. */
-import { BlobWriter, configure, Uint8ArrayReader, ZipWriter } from '@zip.js/zip.js';
+import { zipSync } from 'fflate';
 import { classSlug, fileBase, modelSlug, type NameParts } from '../export/file_names';
 import { downloadBlob, pngBlob, pngBytes, sampleImage } from '../export/export_png';
 import { tileImages } from '../../core/export/png';
@@ -11,9 +11,6 @@ import type { AppState } from '../store/store';
 import { useStore } from '../store/store';
 import { stripSeed } from './strip_actions';
 import { errorText, notify } from './worker_link';
-
-// PNGs are compressed already, and zip.js's own workers would need a second bundle.
-configure({ useWebWorkers: false });
 
 export function setExportScale(scale: ExportScale): void {
   useStore.setState({ exportScale: scale, exportScaleChosen: true });
@@ -109,12 +106,11 @@ export async function exportZip(): Promise<void> {
   const samples = drawnSamples(s);
   if (!samples) return;
   try {
-    const writer = new ZipWriter(new BlobWriter('application/zip'), { level: 0 });
-    for (const x of samples) {
-      const bytes = pngBytes(scaled(s, x), recordForView(s, x.index));
-      await writer.add(`${fileBase(nameParts(s, [x.seed]))}.png`, new Uint8ArrayReader(bytes));
-    }
-    const blob = await writer.close();
+    const files: Record<string, Uint8Array> = {};
+    for (const x of samples) files[`${fileBase(nameParts(s, [x.seed]))}.png`] = pngBytes(scaled(s, x), recordForView(s, x.index));
+    // Stored, not deflated: PNGs are compressed already. fflate (which the page has anyway) instead
+    // of zip.js keeps the built page within its size budget.
+    const blob = new Blob([zipSync(files, { level: 0 })], { type: 'application/zip' });
     const seeds: NameParts['seeds'] = samples.length > 1 ? [samples[0].seed, samples.at(-1)!.seed] : [samples[0].seed];
     downloadBlob(blob, `${fileBase(nameParts(s, seeds))}.zip`);
   } catch (e) {
