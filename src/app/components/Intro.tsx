@@ -57,14 +57,17 @@ export function Intro() {
         </a>
         .
       </p>
-      <dl className="intro-controls">
-        {CONTROLS.map(([name, what]) => (
-          <div key={name}>
-            <dt>{name}</dt>
-            <dd>{what}</dd>
-          </div>
-        ))}
-      </dl>
+      <details className="more">
+        <summary>What each control does</summary>
+        <dl className="intro-controls">
+          {CONTROLS.map(([name, what]) => (
+            <div key={name}>
+              <dt>{name}</dt>
+              <dd>{what}</dd>
+            </div>
+          ))}
+        </dl>
+      </details>
     </section>
   );
 }
