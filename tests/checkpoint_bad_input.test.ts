@@ -188,7 +188,7 @@ describe('truncated files', () => {
         try {
           await readCheckpoint(bytes);
         } catch (err) {
-          if (!(err instanceof BigGanError)) throw new Error(`trial ${trial}: ${(err as Error).stack}`);
+          if (!(err instanceof BigGanError)) throw new Error(`trial ${trial}: ${(err as Error).stack}`, { cause: err });
         }
       }
     }

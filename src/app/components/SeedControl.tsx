@@ -1,5 +1,5 @@
 /** The sample seed: a number, previous/next, random. */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { randomSeed, setSeed, stepSeed } from '../actions/settings_actions';
 import { useStore } from '../store/store';
 import { MAX_SEED } from '../../core/latent/latent_request';
@@ -9,7 +9,13 @@ import { Section } from './Section';
 export function SeedControl() {
   const seed = useStore((s) => s.seed);
   const [text, setText] = useState(String(seed));
-  useEffect(() => setText(String(seed)), [seed]);
+  // A seed set elsewhere (previous/next, the address) replaces what is typed, during render rather
+  // than in an effect, as React advises for state that follows a prop.
+  const [shown, setShown] = useState(seed);
+  if (seed !== shown) {
+    setShown(seed);
+    setText(String(seed));
+  }
   const commit = (value: string) => {
     const n = Number(value);
     if (value.trim() !== '' && Number.isInteger(n) && n >= 0 && n <= MAX_SEED) setSeed(n);
