@@ -64,6 +64,8 @@ interface Figures {
   baselineMb: number;
   /** Highest sampled rise while the page said it was reading/converting/packing. */
   convertRiseMb: number;
+  /** High-water mark rise when the page first said it had moved past packing (conversion's peak, spikes included). */
+  convertHwmMb: number;
   /** High-water mark rise from the pick until the sample was drawn (load on WASM included). */
   totalRiseMb: number;
   seconds: number;
@@ -84,12 +86,20 @@ async function measure(path: string): Promise<Figures> {
     const started = performance.now();
     await page.setInputFiles('[data-testid=model-files]', path);
     let convertRise = 0;
+    let convertHwm = 0;
+    let seenConverting = false;
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
         const text = (await page.textContent('[data-testid=model-status]').catch(() => '')) ?? '';
         const converting = /Reading checkpoint|Converting weights|Packing weights/.test(text);
-        if (converting) for (const p of pids) convertRise = Math.max(convertRise, status(p).VmRSS - baseline.get(p)!);
+        if (converting) {
+          seenConverting = true;
+          for (const p of pids) convertRise = Math.max(convertRise, status(p).VmRSS - baseline.get(p)!);
+        } else if (seenConverting && convertHwm === 0) {
+          // The first look after conversion: the high-water mark so far is conversion's own.
+          convertHwm = Math.max(...pids.map((p) => status(p).VmHWM - baseline.get(p)!));
+        }
         await new Promise((r) => setTimeout(r, 20));
       }
     })();
@@ -106,6 +116,7 @@ async function measure(path: string): Promise<Figures> {
       fileMb: statSync(path).size / MB,
       baselineMb: baseline.get(worst)! / MB,
       convertRiseMb: convertRise / MB,
+      convertHwmMb: convertHwm / MB,
       totalRiseMb: totalRise / MB,
       seconds,
     };
@@ -173,7 +184,7 @@ for (const f of files) {
   const x = (mb: number) => `${mb.toFixed(0)} MB = ${(mb / r.fileMb).toFixed(2)}x the file`;
   console.log(
     `${r.file} (${r.fileMb.toFixed(1)} MB), renderer at ${r.baselineMb.toFixed(0)} MB before the pick, ${r.seconds.toFixed(1)} s to drawn:\n` +
-      `  peak rise while reading and converting: ${x(r.convertRiseMb)}\n` +
+      `  peak rise while reading and converting: ${x(r.convertRiseMb)} sampled every 20 ms, ${x(r.convertHwmMb)} by VmHWM at the end of packing\n` +
       `  peak rise from pick to drawn (VmHWM, WASM load included): ${x(r.totalRiseMb)}`,
   );
 }

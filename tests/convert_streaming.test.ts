@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { openCheckpoint, readCheckpoint } from '../src/core/checkpoint';
 import { convertOpenCheckpoint, convertStateDict } from '../src/core/convert/convert';
 import { CancelledError } from '../src/core/errors';
-import { CHECKPOINTS, fixturePath, type FixtureFamily } from './helpers/fixtures';
+import { CHECKPOINTS, fixturePath, readRawTensors, type FixtureFamily } from './helpers/fixtures';
+import { releasedLikeSpec } from './helpers/released_like';
+import { writeLegacy } from './helpers/torch_writer';
 
 const config = (family: FixtureFamily) => (family === 'biggan-tfhub' ? undefined : readFileSync(fixturePath(family, 'config.json'), 'utf8'));
 
@@ -31,6 +33,19 @@ describe.each(FILES)('%s/%s converted tensor by tensor', (family, file) => {
     streamed.weights.forEach((w, i) => expect(Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength).equals(Buffer.from(whole.weights[i].data.buffer, whole.weights[i].data.byteOffset, whole.weights[i].data.byteLength)), w.name).toBe(true));
     expect(new Set(reads).size).toBe(reads.length);
     expect(reads.every((k) => checkpoint.shapes.has(k))).toBe(true);
+  });
+});
+
+describe.each(['biggan-deep', 'biggan-tfhub'] as const)('a released-like %s file (transposed views)', (family) => {
+  it('reads every tensor as readCheckpoint does, bit for bit', async () => {
+    const file = new Blob([writeLegacy(releasedLikeSpec(readRawTensors(family, 'state_dict')))]);
+    const whole = (await readCheckpoint(file)).tensors;
+    const checkpoint = await openCheckpoint(file);
+    for (const [name, want] of whole) {
+      const got = await checkpoint.read(name);
+      expect(got.shape, name).toEqual(want.shape);
+      expect(Buffer.from(got.data.buffer, got.data.byteOffset, got.data.byteLength).equals(Buffer.from(want.data.buffer, want.data.byteOffset, want.data.byteLength)), name).toBe(true);
+    }
   });
 });
 
