@@ -19,14 +19,14 @@ export function Notices() {
         </button>
       )}
       {notices.map((n, i) => (
-        <div
-          key={n.id}
-          className={`notice notice-${n.level}${i < notices.length - FULL && opened !== n.id ? ' compact' : ''}`}
-          data-testid="notice"
-          data-level={n.level}
-          onClick={() => setOpened(opened === n.id ? null : n.id)}
-        >
-          <span>{n.text}</span>
+        <div key={n.id} className={`notice notice-${n.level}${i < notices.length - FULL && opened !== n.id ? ' compact' : ''}`} data-testid="notice" data-level={n.level}>
+          {i < notices.length - FULL ? (
+            <button type="button" className="notice-text" aria-expanded={opened === n.id} onClick={() => setOpened(opened === n.id ? null : n.id)}>
+              {n.text}
+            </button>
+          ) : (
+            <span className="notice-text">{n.text}</span>
+          )}
           <button type="button" className="icon-button" aria-label="Dismiss notice" onClick={() => dismissNotice(n.id)}>
             ×
           </button>
