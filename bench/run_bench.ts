@@ -10,6 +10,8 @@
  *       [--runs 3] [--warmup 1] [--threads 2] [--pool N] [--budget 40] [--layers]
  *       [--torch-variants folded[,rgb3,unfolded]] [--no-torch] [--ort native,web] [--no-ort]
  *       [--before .bench-old/<sha>/src] [--json out.json] [--verbose]
+ *   npm run bench -- --backend webgpu [--models deep128,...] [--batches 1,8] [--runs 5]
+ *       ours on WebGPU through Dawn only (bench/gpu/gpu_bench.ts); against PyTorch CUDA: bench/gpu/run.sh
  *
  * --runs      timed runs per (model, batch, side), after --warmup untimed ones; medians reported.
  * --budget    seconds per (model, batch) cell after which sides whose runs take over 15 s stop
@@ -20,9 +22,6 @@
  * --pool N    also N worker threads with one single-threaded backend each, sharing the batch
  *             image by image (bench/wasm_pool.ts); shown as "ours poolN".
  * --ort       ONNX Runtime engines to run as peers (native, web; default both).
- * PyTorch on netlib's reference BLAS is refused (its matrix products are ~10x slower than a
- * real BLAS's, so a ratio against it flatters us): the run goes on without it and says what to
- * install.
  * --torch-blas-threads N  OpenBLAS's own thread pool in the torch process (default 1). torch's
  *             intra-op threads (oneDNN convolutions) are the peers' count either way; OpenBLAS's
  *             pool is separate, and its idle threads spin: with 2, torch alone here took 1426 ms
@@ -31,6 +30,9 @@
  *             the same weights, in processes of their own, shown as "before Nt".
  * --layers    per-layer breakdown (tf.profile, by layer shape) for the first model at the first
  *             batch size, next to PyTorch's per-layer times.
+ *
+ * PyTorch on netlib's reference BLAS is refused (its matrix products are ~10x slower than a real
+ * BLAS's, so a ratio against it flatters us): the run goes on without it and says what to install.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -39,6 +41,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { BENCH_MODELS, benchModel as findModel, ensureModelDir } from './models';
 import type { LayerProfile } from './profile_layers';
+import { REFERENCE_KEYS } from './random_model';
 
 const HERE = import.meta.dirname;
 
@@ -468,8 +471,21 @@ function printLayers(l: NonNullable<Report['layers']>): void {
   for (const r of l.ours.byKernel.slice(0, 12)) console.log(`  ${r.ms.toFixed(1).padStart(8)} ms  ${r.key} (${r.calls}x)`);
 }
 
+/** `--backend webgpu`: ours on WebGPU through Dawn (bench/gpu/gpu_bench.ts); against PyTorch CUDA: bench/gpu/run.sh. */
+async function runWebGpu(argv: string[]): Promise<void> {
+  const script = join(HERE, 'gpu', 'gpu_bench.ts');
+  const child = spawn(process.execPath, [...process.execArgv, script, '--keys', REFERENCE_KEYS, ...argv], { stdio: 'inherit' });
+  process.exitCode = await new Promise<number>((done) => child.on('exit', (code) => done(code ?? 1)));
+}
+
 async function main(): Promise<void> {
-  const o = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const b = argv.indexOf('--backend');
+  const backend = b >= 0 ? argv[b + 1] : 'wasm';
+  const rest = b >= 0 ? [...argv.slice(0, b), ...argv.slice(b + 2)] : argv;
+  if (backend === 'webgpu') return runWebGpu(rest);
+  if (backend !== 'wasm') throw new Error(`--backend must be wasm or webgpu; got ${backend}`);
+  const o = parseArgs(rest);
   const report: Report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '?', loadAverageStart: loadavg() },
