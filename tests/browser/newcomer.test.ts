@@ -3,7 +3,7 @@
  * and on a desktop, over the bundled model. One plain Chromium for the file; WASM draws.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GifReader } from 'omggif';
@@ -315,6 +315,22 @@ describe.skipIf(!chromiumAvailable())('the page for a newcomer', () => {
     expect(await other.isDisabled('[data-testid=interp-run]')).toBe(true);
     expect(await other.textContent('[data-testid=interp-reason]')).toMatch(/A comes from .* and B from 'fashion-mnist-biggan-32'.*one model/);
     await other.close();
+  });
+
+  it('clears a load error once a model loads', async () => {
+    const p = watch(await desktop.newPage());
+    await p.goto(`${app.origin}/?batch=1`);
+    await waitForSamples(p);
+    await p.locator('summary', { hasText: 'Open from a URL or files' }).click();
+    writeFileSync(join(modelDir, 'broken.pth'), new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]));
+    await p.setInputFiles('[data-testid=model-files]', join(modelDir, 'broken.pth'));
+    await p.locator('[data-testid=load-error]').waitFor();
+    const dir = join(modelDir, 'biggan');
+    const before = await generation(p);
+    await p.setInputFiles('[data-testid=model-files]', readdirSync(dir).map((f) => join(dir, f)));
+    await waitForSamples(p, before);
+    expect(await p.locator('[data-testid=load-error]').count()).toBe(0);
+    await p.close();
   });
 
   it('logged no console errors', () => {
