@@ -12,9 +12,10 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readCheckpoint } from '../../src/core/checkpoint/read_checkpoint';
-import type { StateDict } from '../../src/core/checkpoint/types';
-import { float32Bytes, writeLegacy, writeTorchZip, type CheckpointSpec } from './torch_writer';
+import type { CheckpointTensor, StateDict } from '../../src/core/checkpoint/types';
+import { concat, float32Bytes, writeLegacy, writeTorchZip, type CheckpointSpec } from './torch_writer';
 
 /** The container kept per family, and the one built from it. */
 export const COMPACT_CONTAINERS = {
@@ -42,8 +43,14 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 
 export async function expandCompactFixtures(compact: string): Promise<string> {
   const families = Object.keys(COMPACT_CONTAINERS) as (keyof typeof COMPACT_CONTAINERS)[];
-  const digestText = families.map((f) => readFileSync(join(compact, f, 'tensors', 'state_dict.sha256.json'), 'utf8'));
-  const target = join(tmpdir(), `biggan-fixtures-${sha256(new TextEncoder().encode(digestText.join('')))}`);
+  // The folder is named for the compact copy and for the code that expands it, so a change to either
+  // makes a new one.
+  const inputs = [
+    ...families.map((f) => readFileSync(join(compact, f, 'tensors', 'state_dict.sha256.json'))),
+    readFileSync(fileURLToPath(import.meta.url)),
+    readFileSync(fileURLToPath(new URL('./torch_writer.ts', import.meta.url))),
+  ];
+  const target = join(tmpdir(), `biggan-fixtures-${sha256(concat(inputs)).slice(0, 32)}`);
   if (existsSync(target)) return target;
   const building = `${target}.${process.pid}-${Date.now()}`;
   try {
@@ -73,23 +80,36 @@ async function expandFamily(from: string, to: string, family: keyof typeof COMPA
     const tensor = tensors.get(key);
     if (!tensor) throw new Error(`${family}: ${COMPACT_CONTAINERS[family]} has no tensor ${key}`);
     const bytes = float32Bytes(tensor.data);
-    if (sha256(bytes) !== want.tensors[key]) throw new Error(`${family}: ${key} read from the container is not the reference's tensor`);
+    if (sha256(bytes) !== want.tensors[key])
+      throw new Error(`${family}: ${key} read from the container is not the reference's tensor`);
     raw.set(bytes, t.offset_bytes);
   }
   if (sha256(raw) !== want.file) throw new Error(`${family}: the rebuilt state_dict.f32 is not the reference's file`);
   writeFileSync(join(to, 'tensors', 'state_dict.f32'), raw);
   const other = BUILT_CONTAINERS[family];
-  const spec = specOf(tensors, entries.map(([key]) => key));
+  const spec = specOf(tensors);
   writeFileSync(join(to, other), other.includes('.zip.') ? writeTorchZip(spec) : writeLegacy(spec));
 }
 
-/** One contiguous float32 storage per tensor, in the reference's key order. */
-function specOf(tensors: StateDict, keys: string[]): CheckpointSpec {
+/**
+ * Every tensor of the real container (the int64 batch counters too, which the raw file leaves
+ * out), in its order, each in a contiguous storage of its own dtype.
+ */
+function specOf(tensors: StateDict): CheckpointSpec {
+  const all = [...tensors];
   return {
-    storages: keys.map((key, i) => {
-      const t = tensors.get(key)!;
-      return { key: String(i), dtype: 'float32', numel: t.data.length, bytes: float32Bytes(t.data) };
-    }),
-    tensors: keys.map((key, i) => ({ name: key, storage: String(i), shape: tensors.get(key)!.shape })),
+    storages: all.map(([key, t], i) => ({
+      key: String(i),
+      dtype: t.dtype,
+      numel: t.data.length,
+      bytes: storageBytes(key, t),
+    })),
+    tensors: all.map(([name, t], i) => ({ name, storage: String(i), shape: t.shape })),
   };
+}
+
+function storageBytes(key: string, t: CheckpointTensor): Uint8Array {
+  if (t.dtype === 'float32') return float32Bytes(t.data);
+  if (t.dtype === 'int64') return new Uint8Array(BigInt64Array.from(t.data, (v) => BigInt(v)).buffer);
+  throw new Error(`${key}: no writer for ${t.dtype} storages`);
 }
