@@ -6,7 +6,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFormatError } from '../errors';
 import { blendStatRows, type StatSelection } from './bn_stats';
-import { inverseStd } from './layer_ops';
 
 /** A BN layer's statistic tables, [rows, C] each. */
 export interface StatTable {
@@ -52,7 +51,9 @@ export class TruncationStats {
     for (const [prefix, table] of this.tables) {
       const mean = tf.keep(tf.tensor1d(blendStatRows(table.means, table.channels, sel)));
       const variance = blendStatRows(table.vars, table.channels, sel);
-      const invStd = tf.keep(tf.tidy(() => inverseStd(tf.tensor1d(variance), this.eps)));
+      // 1/sqrt(var + eps) on the CPU, so that making the cache runs no op: one made during a
+      // compile-only pass (src/worker/compile_pipelines.ts) holds real values all the same.
+      const invStd = tf.keep(tf.tensor1d(variance.map((v) => 1 / Math.sqrt(v + this.eps))));
       stats.set(prefix, { mean, invStd });
     }
     this.cached = { truncation, stats };
