@@ -13,8 +13,13 @@ import { Rng } from '../src/core/latent/rng';
 export const REFERENCE_KEYS = join(import.meta.dirname, '../../shared/reference/keys');
 
 export function readKeyShapes(file: string): Map<string, number[]> {
+  return readKeyShapesFile(join(REFERENCE_KEYS, file));
+}
+
+/** A key list anywhere (bench/gpu packs its own copies). */
+export function readKeyShapesFile(path: string): Map<string, number[]> {
   const shapes = new Map<string, number[]>();
-  for (const line of readFileSync(join(REFERENCE_KEYS, file), 'utf8').trim().split('\n')) {
+  for (const line of readFileSync(path, 'utf8').trim().split('\n')) {
     const [key, shape] = line.split('\t');
     shapes.set(key, JSON.parse(shape) as number[]);
   }
@@ -35,7 +40,11 @@ function fill(name: string, shape: number[], rng: Rng): Float32Array {
 }
 
 export function randomModel(keysFile: string): { architecture: Architecture; weights: NamedWeight[] } {
-  const plan = planConversion(readKeyShapes(keysFile));
+  return randomModelFromShapes(readKeyShapes(keysFile));
+}
+
+export function randomModelFromShapes(shapes: Map<string, number[]>): { architecture: Architecture; weights: NamedWeight[] } {
+  const plan = planConversion(shapes);
   const rng = new Rng(1234);
   return {
     architecture: plan.architecture,

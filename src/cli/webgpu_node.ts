@@ -52,12 +52,8 @@ export async function requestWebGpuDevice(options: WebGpuDeviceOptions = {}): Pr
   const nav = (globalThis as { navigator?: object }).navigator;
   if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
   else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
-  let adapter: GPUAdapter | null = null;
-  try {
-    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  } catch {
-    adapter = null;
-  }
+  // No adapter may come as null or as a rejection; both mean the same here.
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
   if (!adapter) throw new SettingsError(NO_ADAPTER);
   const l = adapter.limits;
   const device = await adapter.requestDevice({

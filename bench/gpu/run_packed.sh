@@ -1,0 +1,24 @@
+#!/bin/sh
+# The packed GPU benchmark (made by bench/gpu/pack.sh): ms per image, ours (tfjs WebGPU through
+# Dawn) against PyTorch CUDA eager fp32, same GPU, same run. Needs a GPU driver with Vulkan and a
+# python3 with a CUDA build of torch; no network.
+#
+#   ./run.sh                                   deep128,deep256,deep512,tfhub128 at batch 1 and 8
+#   MODELS=tiny-deep,tiny-biggan BATCHES=1,2 TORCH_DEVICE=cpu ./run.sh    a try without a GPU
+# Also: RUNS (timed runs per cell, default 5), PYTHON (default python3).
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+MODELS=${MODELS:-deep128,deep256,deep512,tfhub128}
+BATCHES=${BATCHES:-1,8}
+RUNS=${RUNS:-5}
+PYTHON=${PYTHON:-python3}
+TORCH_DEVICE=${TORCH_DEVICE:-cuda}
+RESULTS="$HERE/results.jsonl"
+[ -x "$HERE/node" ] || { xz -dc "$HERE/node.xz" > "$HERE/node.tmp" && chmod +x "$HERE/node.tmp" && mv "$HERE/node.tmp" "$HERE/node"; }
+: > "$RESULTS"
+echo "== ours: tfjs-backend-webgpu on Dawn"
+"$HERE/node" "$HERE/gpu_bench.mjs" --keys "$HERE/keys" --models "$MODELS" --batches "$BATCHES" --runs "$RUNS" | tee -a "$RESULTS"
+echo "== PyTorch eager fp32 on $TORCH_DEVICE"
+"$PYTHON" "$HERE/torch_cuda.py" --keys "$HERE/keys" --models "$MODELS" --batches "$BATCHES" --runs "$RUNS" --device "$TORCH_DEVICE" | tee -a "$RESULTS"
+echo "== ms per image (median of $RUNS after warm-up)"
+"$HERE/node" "$HERE/gpu_bench.mjs" --report "$RESULTS"
