@@ -7,9 +7,9 @@ import { existsSync, openAsBlob, readFileSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
-import { readCheckpoint } from '../core/checkpoint';
+import { openCheckpoint, readCheckpoint } from '../core/checkpoint';
 import type { ReadCheckpointResult } from '../core/checkpoint/types';
-import { convertStateDict, type ConvertedModel } from '../core/convert/convert';
+import { convertOpenCheckpoint, type ConvertedModel } from '../core/convert/convert';
 import { CheckpointFormatError, ModelFormatError } from '../core/errors';
 import { artifactsFromSerialized, artifactsFromShards } from '../core/model/in_memory_artifacts';
 import { loadGenerator, type LoadedModel } from '../core/model/load_generator';
@@ -48,10 +48,14 @@ export async function loadArtifactsFromDisk(path: string): Promise<tf.io.ModelAr
   return artifactsFromShards(json, shards);
 }
 
-export async function readCheckpointFile(path: string, quiet = false): Promise<ReadCheckpointResult> {
+async function openFileBlob(path: string): Promise<Blob> {
   // openAsBlob's own failure is a bare TypeError; stat says which path and why.
   if (!statSync(resolve(path)).isFile()) throw new CheckpointFormatError(`${path} is a folder, not a checkpoint file.`);
-  const blob = await openAsBlob(resolve(path));
+  return openAsBlob(resolve(path));
+}
+
+export async function readCheckpointFile(path: string, quiet = false): Promise<ReadCheckpointResult> {
+  const blob = await openFileBlob(path);
   const bar = quiet ? null : new ProgressBar('read');
   const result = await readCheckpoint(blob, { onProgress: (p) => bar?.update(p.loaded, p.total, formatBytes(p.loaded)) });
   bar?.done(`${result.tensors.size} tensors, ${formatBytes(blob.size)} (${result.container})`);
@@ -63,14 +67,16 @@ export async function convertCheckpointFile(
   configPath: string | undefined,
   quiet = false,
 ): Promise<{ converted: ConvertedModel; container: string }> {
-  const { tensors, container } = await readCheckpointFile(path, quiet);
+  // Tensor by tensor from the file: the whole state_dict is never in memory beside the weights.
+  const blob = await openFileBlob(path);
+  const checkpoint = await openCheckpoint(blob);
   const bar = quiet ? null : new ProgressBar('convert');
-  const converted = convertStateDict(tensors, {
+  const converted = await convertOpenCheckpoint(checkpoint, {
     configText: configPath ? await readFile(configPath, 'utf8') : undefined,
     onProgress: (d, t) => bar?.update(d, t),
   });
-  bar?.done(`${converted.weights.length} weights`);
-  return { converted, container };
+  bar?.done(`${converted.weights.length} weights from ${formatBytes(blob.size)} (${checkpoint.container})`);
+  return { converted, container: checkpoint.container };
 }
 
 /** A model.json path, a converted folder or a raw checkpoint (converted in memory). */
