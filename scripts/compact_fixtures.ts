@@ -43,11 +43,17 @@ for (const [family, container] of Object.entries(COMPACT_CONTAINERS)) {
     }
   }
   for (const c of readdirSync(join(from, 'cases'))) {
-    cpSync(join(from, 'cases', c), join(to, 'cases', c), { recursive: true, filter: (p) => !p.includes('activations') });
+    cpSync(join(from, 'cases', c), join(to, 'cases', c), {
+      recursive: true,
+      filter: (p) => !p.includes('activations'),
+    });
   }
   cpSync(join(from, 'tensors', 'state_dict.index.json'), join(to, 'tensors', 'state_dict.index.json'));
   for (const name of ['state_dict', 'effective_weights']) {
-    writeFileSync(join(to, 'tensors', `${name}.sha256.json`), `${JSON.stringify(digests(join(from, 'tensors'), name), null, 1)}\n`);
+    writeFileSync(
+      join(to, 'tensors', `${name}.sha256.json`),
+      `${JSON.stringify(digests(join(from, 'tensors'), name), null, 1)}\n`,
+    );
   }
 }
 cpSync(join(reference, 'keys'), join(out, 'reference', 'keys'), { recursive: true });

@@ -29,7 +29,9 @@ export class WorkerClient {
     worker.onmessage = (e: MessageEvent<Response>) => this.receive(e.data);
     worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
-      this.crashed = new WorkerCrashError(`The generator worker crashed: ${e.message || 'it failed to start'}. Reload the page.`);
+      this.crashed = new WorkerCrashError(
+        `The generator worker crashed: ${e.message || 'it failed to start'}. Reload the page.`,
+      );
       this.failAll(this.crashed);
     };
   }
@@ -102,6 +104,9 @@ export class WorkerClient {
 }
 
 export function startWorker(): WorkerClient {
-  const worker = new Worker(new URL('./generator.worker.ts', import.meta.url), { type: 'module', name: 'biggan-generator' });
+  const worker = new Worker(new URL('./generator.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'biggan-generator',
+  });
   return new WorkerClient(worker);
 }

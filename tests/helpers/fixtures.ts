@@ -17,7 +17,8 @@ const COMPACT = resolve(HERE, '../fixtures');
 function fullSet(): string | null {
   const chosen = process.env.BIGGAN_FIXTURES;
   if (chosen) {
-    if (!existsSync(join(chosen, 'biggan-deep'))) throw new Error(`BIGGAN_FIXTURES=${chosen} holds no reference fixtures.`);
+    if (!existsSync(join(chosen, 'biggan-deep')))
+      throw new Error(`BIGGAN_FIXTURES=${chosen} holds no reference fixtures.`);
     return resolve(chosen);
   }
   const beside = resolve(HERE, '../../../shared/fixtures');
@@ -79,7 +80,9 @@ export function readFixtureNpy(family: FixtureFamily, ...parts: string[]): NpyAr
 }
 
 export function caseNames(family: FixtureFamily): string[] {
-  return readdirSync(fixturePath(family, 'cases')).filter((d) => d.startsWith('case')).sort();
+  return readdirSync(fixturePath(family, 'cases'))
+    .filter((d) => d.startsWith('case'))
+    .sort();
 }
 
 export interface CaseInfo {
