@@ -38,7 +38,7 @@ describe.each(FILES)('%s/%s converted tensor by tensor', (family, file) => {
 
 describe.each(['biggan-deep', 'biggan-tfhub'] as const)('a released-like %s file (transposed views)', (family) => {
   it('reads every tensor as readCheckpoint does, bit for bit', async () => {
-    const file = new Blob([writeLegacy(releasedLikeSpec(readRawTensors(family, 'state_dict')))]);
+    const file = new Blob([new Uint8Array(writeLegacy(releasedLikeSpec(readRawTensors(family, 'state_dict'))))]);
     const whole = (await readCheckpoint(file)).tensors;
     const checkpoint = await openCheckpoint(file);
     for (const [name, want] of whole) {
