@@ -80,22 +80,23 @@ async function benchModel(id: string, batches: number[], runs: number, warmup: n
 }
 
 function report(path: string): void {
-  const rows = readFileSync(path, 'utf8')
+  const lines = readFileSync(path, 'utf8')
     .split('\n')
     .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Result)
-    .filter((r) => r.model);
+    .map((l) => JSON.parse(l) as Result & { adapter?: string; device?: string });
+  for (const l of lines) if (l.adapter || l.device) console.log(`${l.side}: ${l.adapter ?? l.device}`);
+  const rows = lines.filter((r) => r.model);
   const find = (side: string, model: string, batch: number) => rows.find((r) => r.side === side && r.model === model && r.batch === batch);
   const cells = [...new Set(rows.map((r) => `${r.model}\t${r.batch}`))];
   const ms = (r?: Result) => (r?.msPerImage == null ? (r?.error ? `failed: ${r.error.slice(0, 60)}` : 'n/a') : `${r.msPerImage.toFixed(1)} ms`);
-  console.log('model      batch  ours (WebGPU, Dawn)  PyTorch CUDA eager fp32  ours / PyTorch');
+  console.log('model        batch  ours (WebGPU, Dawn)  PyTorch eager fp32       ours / PyTorch');
   for (const cell of cells) {
     const [model, b] = cell.split('\t');
     const batch = Number(b);
     const ours = find('ours', model, batch);
     const torch = find('torch', model, batch);
     const ratio = ours?.msPerImage && torch?.msPerImage ? `${(ours.msPerImage / torch.msPerImage).toFixed(2)}x` : '-';
-    console.log(`${model.padEnd(10)} ${String(batch).padStart(5)}  ${ms(ours).padEnd(19)}  ${ms(torch).padEnd(23)}  ${ratio}`);
+    console.log(`${model.padEnd(12)} ${String(batch).padStart(5)}  ${ms(ours).padEnd(19)}  ${ms(torch).padEnd(23)}  ${ratio}`);
   }
 }
 

@@ -5,7 +5,7 @@
 #   gpu_bench.mjs  our side, bundled with esbuild (tfjs-core, tfjs-backend-webgpu, the generators)
 #   torch_cuda.py + torch_baseline.py   the PyTorch side
 #   keys/          key lists of the released layouts (shapes for the random weights) and two
-#                  fixture-sized ones (tiny-deep, tiny-biggan) for trying it without a GPU
+#                  fixture-sized ones (deep-tiny, biggan-tiny) for trying it without a GPU
 #   run.sh         the runner (bench/gpu/run_packed.sh)
 #
 #   bench/gpu/pack.sh OUT_DIR

@@ -4,7 +4,7 @@
 # To run on another machine: pack, copy the folder over, run its run.sh there.
 #
 #   bench/gpu/run.sh
-#   PACK=/tmp/gpu-bench MODELS=tiny-deep,tiny-biggan BATCHES=1,2 TORCH_DEVICE=cpu \
+#   PACK=/tmp/gpu-bench MODELS=deep-tiny,biggan-tiny BATCHES=1,2 TORCH_DEVICE=cpu \
 #     VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json XDG_RUNTIME_DIR=/tmp bench/gpu/run.sh
 set -eu
 PACK=${PACK:-/tmp/biggan-gpu-bench}

@@ -4,7 +4,7 @@
 # python3 with a CUDA build of torch; no network.
 #
 #   ./run.sh                                   deep128,deep256,deep512,tfhub128 at batch 1 and 8
-#   MODELS=tiny-deep,tiny-biggan BATCHES=1,2 TORCH_DEVICE=cpu ./run.sh    a try without a GPU
+#   MODELS=deep-tiny,biggan-tiny BATCHES=1,2 TORCH_DEVICE=cpu ./run.sh    a try without a GPU
 # Also: RUNS (timed runs per cell, default 5), PYTHON (default python3).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
