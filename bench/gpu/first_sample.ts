@@ -44,7 +44,7 @@ async function side(warmUp: boolean): Promise<{ compileMs: number; programs: num
   let programs = 0;
   if (warmUp) {
     const t0 = performance.now();
-    programs = await compilePipelines(model.generator, [batch]);
+    programs = await compilePipelines(model, [batch]);
     compileMs = performance.now() - t0;
   }
   const firstMs = await draw(model.generator);

@@ -61,7 +61,7 @@ async function benchModel(id: string, batches: number[], runs: number, warmup: n
         return performance.now() - t0;
       };
       try {
-        await compilePipelines(loaded.generator, [batch]);
+        await compilePipelines(loaded, [batch]);
         for (let i = 0; i < warmup; i++) await run();
         const times: number[] = [];
         for (let i = 0; i < runs; i++) times.push(await run());

@@ -8,10 +8,13 @@
  * forward pass per batch size the worker will draw with therefore queues every pipeline;
  * checkCompileCompletionAsync then waits for them (webgl also needs its uniform locations read
  * afterwards). Pipelines are cached by shader key, which includes shapes, so each batch size counts.
+ * Whatever the pass cached holds no values (nothing ran): the weights' derived tensors (phase
+ * kernels, joined matrices) are dropped after it and rebuilt by the first draw, whose programs are
+ * compiled by then. (Truncation statistics are made on the CPU and are valid.)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { zDimOf } from '../core/config/architecture';
-import type { Generator } from '../core/nets/generator';
+import type { LoadedModel } from '../core/model/load_generator';
 
 /** The parts of tfjs's WebGPU and WebGL backends this uses (public methods, plus their caches to count). */
 interface CompilingBackend {
@@ -32,12 +35,12 @@ export function compilesPrograms(): boolean {
 }
 
 /**
- * Queues and waits for every program generator.generate() uses at each of `batchSizes`.
+ * Queues and waits for every program model.generator.generate() uses at each of `batchSizes`.
  * onProgress(done, total) counts programs ready. Returns how many the backend holds; 0 (and
  * nothing done) on backends that do not compile programs.
  */
 export async function compilePipelines(
-  generator: Generator,
+  model: LoadedModel,
   batchSizes: number[],
   onProgress: (done: number, total: number) => void = () => {},
 ): Promise<number> {
@@ -45,6 +48,7 @@ export async function compilePipelines(
   const flag = COMPILE_ONLY_FLAG[backendName];
   if (!flag) return 0;
   const backend = tf.backend() as unknown as CompilingBackend;
+  const { generator, weights } = model;
   const a = generator.architecture;
   tf.env().set(flag, true);
   try {
@@ -57,6 +61,7 @@ export async function compilePipelines(
     }
   } finally {
     tf.env().set(flag, false);
+    weights.dropDerived();
   }
   const pending = Object.values(backend.pipelineCache ?? backend.binaryCache ?? {});
   const total = pending.length;

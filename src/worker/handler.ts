@@ -155,7 +155,7 @@ export class Handler {
    */
   private async compileFor(loaded: LoadedModel, progress?: (p: ProgressOf<'loadModel'>) => void): Promise<void> {
     const sizes = [1, this.chunkSize()];
-    await compilePipelines(loaded.generator, sizes, (done, total) => progress?.({ kind: 'load', phase: 'compile', loaded: done, total }));
+    await compilePipelines(loaded, sizes, (done, total) => progress?.({ kind: 'load', phase: 'compile', loaded: done, total }));
   }
 
   private watchDevice(): void {

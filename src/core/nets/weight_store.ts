@@ -24,9 +24,14 @@ export class WeightStore {
     return got as T[];
   }
 
-  dispose(): void {
-    for (const t of Object.values(this.tensors)) t.dispose();
+  /** Frees the derived tensors; later derived() calls build them again. */
+  dropDerived(): void {
     for (const ts of this.derivedTensors.values()) for (const t of ts) t.dispose();
     this.derivedTensors.clear();
+  }
+
+  dispose(): void {
+    for (const t of Object.values(this.tensors)) t.dispose();
+    this.dropDerived();
   }
 }
