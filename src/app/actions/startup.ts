@@ -37,9 +37,9 @@ export async function startApp(): Promise<void> {
     }
   });
 
+  watchLineage();
   void loadHistory();
   void detectVideo();
-  watchLineage();
   await initBackend(useStore.getState().backendChoice);
   void refreshCached();
   const pending = { classSpec: parsed.classSpec, slotOverrides: parsed.slotOverrides };
