@@ -130,7 +130,9 @@ async function measureConvert(file: string): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const peakMb = process.resourceUsage().maxRSS / 1024;
   fs.rmSync(out, { recursive: true, force: true });
-  console.log(`biggan convert (${(fs.statSync(file).size / 1e6).toFixed(1)} MB): ${seconds.toFixed(2)} s wall, peak RSS ${peakMb.toFixed(0)} MB`);
+  console.log(
+    `biggan convert (${(fs.statSync(file).size / 1e6).toFixed(1)} MB): ${seconds.toFixed(2)} s wall, peak RSS ${peakMb.toFixed(0)} MB`,
+  );
   process.exitCode = code;
 }
 
@@ -150,8 +152,13 @@ if (mode === '--read') {
     generate(keysFile, out);
     console.log(`wrote ${out} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
-  for (const args of [['--read', keysFile, out], ['--convert', out]]) {
-    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...args], { stdio: 'inherit' });
+  for (const args of [
+    ['--read', keysFile, out],
+    ['--convert', out],
+  ]) {
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...args], {
+      stdio: 'inherit',
+    });
     if (child.status !== 0) process.exitCode = child.status ?? 1;
   }
 }

@@ -110,7 +110,9 @@ async function measure(path: string): Promise<Figures> {
     const totalRise = Math.max(...pids.map((p) => status(p).VmHWM - baseline.get(p)!));
     const line = await page.textContent('[data-testid=model-status]');
     console.log(`  model line: ${line}`);
-    const worst = pids.reduce((a, p) => (status(p).VmHWM - baseline.get(p)! > status(a).VmHWM - baseline.get(a)! ? p : a));
+    const worst = pids.reduce((a, p) =>
+      status(p).VmHWM - baseline.get(p)! > status(a).VmHWM - baseline.get(a)! ? p : a,
+    );
     return {
       file: basename(path),
       fileMb: statSync(path).size / MB,
@@ -164,7 +166,11 @@ if (first === '--node') {
   for (const f of rest) {
     const fileMb = statSync(f).size / MB;
     const rise = (how: string) => {
-      const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--node-child', how, f], { encoding: 'utf8' });
+      const child = spawnSync(
+        process.execPath,
+        [...process.execArgv, fileURLToPath(import.meta.url), '--node-child', how, f],
+        { encoding: 'utf8' },
+      );
       if (child.status !== 0) throw new Error(child.stderr);
       return (JSON.parse(child.stdout.trim().split('\n').pop()!) as { riseMb: number }).riseMb;
     };

@@ -26,14 +26,19 @@ const DEFAULT_KEYS = [
   'keys_tfhub-biggan-512.tsv',
 ];
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { backend: { type: 'string', default: 'wasm' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { backend: { type: 'string', default: 'wasm' } },
+});
 const backend = await useBackend(values.backend!);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 console.log(`backend ${backend}; ms, median of 3 after one warm-up`);
 for (const keys of positionals.length ? positionals : DEFAULT_KEYS) {
   const { architecture, weights } = randomModel(keys);
-  const loaded = await loadGenerator(artifactsFromSerialized(await serialize({ architecture, weights, notes: [] }, {})));
+  const loaded = await loadGenerator(
+    artifactsFromSerialized(await serialize({ architecture, weights, notes: [] }, {})),
+  );
   const arch = loaded.generator.architecture;
   const row: string[] = [];
   for (const range of ['0', '1', 'all']) {
@@ -45,7 +50,8 @@ for (const keys of positionals.length ? positionals : DEFAULT_KEYS) {
     }
     row.push(`slots ${range}: ${median(times).toFixed(1)}`);
   }
-  console.log(`${keys.replace(/^keys_|\.tsv$/g, '')} (${latentSlots(arch).length} slots of ${slotSize(arch)}): ${row.join(', ')}`);
+  console.log(
+    `${keys.replace(/^keys_|\.tsv$/g, '')} (${latentSlots(arch).length} slots of ${slotSize(arch)}): ${row.join(', ')}`,
+  );
   loaded.generator.dispose();
 }
-

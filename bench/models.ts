@@ -46,7 +46,10 @@ export async function ensureModelDir(m: BenchModel): Promise<string> {
   const dir = modelDir(m);
   if (existsSync(join(dir, 'model.json'))) return dir;
   const { architecture, weights } = randomModel(m.keys);
-  await writeModelDir(dir, await serialize({ architecture, weights, notes: [] }, { generatedBy: 'bench/random_model.ts' }));
+  await writeModelDir(
+    dir,
+    await serialize({ architecture, weights, notes: [] }, { generatedBy: 'bench/random_model.ts' }),
+  );
   return dir;
 }
 
@@ -72,7 +75,10 @@ export function benchRawInputs(a: Architecture, batch: number): RawInputs {
   return { z, classVector: cls, batch, truncation: a.family === 'biggan-deep' ? 0.5 : 1 };
 }
 
-export function benchInputs(loaded: LoadedModel, batch: number): { z: tf.Tensor2D; classVector: tf.Tensor2D; truncation: number } {
+export function benchInputs(
+  loaded: LoadedModel,
+  batch: number,
+): { z: tf.Tensor2D; classVector: tf.Tensor2D; truncation: number } {
   const r = benchRawInputs(loaded.generator.architecture, batch);
   return {
     z: tf.tensor2d(r.z, [batch, r.z.length / batch]),
@@ -98,9 +104,13 @@ export async function ensureOnnx(m: BenchModel, batch: number): Promise<OnnxGrap
   if (!existsSync(`${onnx}.json`)) {
     mkdirSync(dirname(onnx), { recursive: true });
     const script = join(import.meta.dirname, 'torch_baseline.py');
-    await promisify(execFile)('/usr/bin/python3', [script, '--model', m.torch, '--export-onnx', onnx, '--batch', String(batch)], {
-      maxBuffer: 64 * 2 ** 20,
-    });
+    await promisify(execFile)(
+      '/usr/bin/python3',
+      [script, '--model', m.torch, '--export-onnx', onnx, '--batch', String(batch)],
+      {
+        maxBuffer: 64 * 2 ** 20,
+      },
+    );
   }
   const meta = JSON.parse(readFileSync(`${onnx}.json`, 'utf8')) as OnnxGraph['meta'];
   const inputFiles = Object.fromEntries(Object.keys(meta.inputs).map((k) => [k, `${onnx}.${k}.f32`]));

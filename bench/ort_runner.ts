@@ -27,7 +27,10 @@ function reply(obj: unknown): void {
 
 type OrtModule = typeof Ort;
 
-async function loadEngine(engine: string, threads: number): Promise<{ ort: OrtModule; options: Ort.InferenceSession.SessionOptions }> {
+async function loadEngine(
+  engine: string,
+  threads: number,
+): Promise<{ ort: OrtModule; options: Ort.InferenceSession.SessionOptions }> {
   const options: Ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', executionMode: 'sequential' };
   if (engine === 'native') {
     const ort = (await import('onnxruntime-node')) as unknown as OrtModule;

@@ -91,7 +91,8 @@ export async function profileLayers(forward: () => tf.Tensor, runs = 2): Promise
     // the FusedConv2D kernel. Keep the kernels only.
     kernels.push(...info.kernels.filter((k) => !k.name.endsWith('__op')));
   }
-  const scale = (rows: KernelRow[]) => rows.map((r) => ({ key: r.key, ms: r.ms / runs, calls: r.calls / runs, macs: r.macs / runs }));
+  const scale = (rows: KernelRow[]) =>
+    rows.map((r) => ({ key: r.key, ms: r.ms / runs, calls: r.calls / runs, macs: r.macs / runs }));
   const byKernel = scale(sumBy(kernels, (k) => k.name));
   return {
     totalMs: totalMs / runs,

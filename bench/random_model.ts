@@ -43,7 +43,10 @@ export function randomModel(keysFile: string): { architecture: Architecture; wei
   return randomModelFromShapes(readKeyShapes(keysFile));
 }
 
-export function randomModelFromShapes(shapes: Map<string, number[]>): { architecture: Architecture; weights: NamedWeight[] } {
+export function randomModelFromShapes(shapes: Map<string, number[]>): {
+  architecture: Architecture;
+  weights: NamedWeight[];
+} {
   const plan = planConversion(shapes);
   const rng = new Rng(1234);
   return {

@@ -78,7 +78,11 @@ function parseArgs(argv: string[]): Options {
     ort: ['native', 'web'],
     verbose: false,
   };
-  const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (v: string) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -112,7 +116,8 @@ function parseArgs(argv: string[]): Options {
     } else throw new Error(`unknown option ${a} (try --help)`);
   }
   for (const m of o.models) if (!BENCH_MODELS.some((b) => b.id === m)) throw new Error(`unknown model ${m}`);
-  for (const e of o.ort) if (!ORT_ENGINES.includes(e)) throw new Error(`unknown ONNX Runtime engine ${e} (native or web)`);
+  for (const e of o.ort)
+    if (!ORT_ENGINES.includes(e)) throw new Error(`unknown ONNX Runtime engine ${e} (native or web)`);
   return o;
 }
 
@@ -132,7 +137,11 @@ class Peer {
     verbose: boolean,
     env: Record<string, string> = {},
   ) {
-    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: join(HERE, '..'), env: { ...process.env, ...env } });
+    this.child = spawn(command, args, {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      cwd: join(HERE, '..'),
+      env: { ...process.env, ...env },
+    });
     this.ready = new Promise((resolve) => this.waiting.push(resolve));
     createInterface({ input: this.child.stdout! }).on('line', (line) => {
       if (!line.startsWith(replyPrefix)) {
@@ -217,7 +226,18 @@ function wasmPeer(model: string, threads: number, pool: number, verbose: boolean
   return new Peer(
     `${src ? 'before' : 'wasm'}-${threads}t`,
     process.execPath,
-    ['--import', 'tsx', join(HERE, 'wasm_runner.ts'), '--model', model, '--threads', String(threads), '--pool', String(pool), ...(src ? ['--src', src] : [])],
+    [
+      '--import',
+      'tsx',
+      join(HERE, 'wasm_runner.ts'),
+      '--model',
+      model,
+      '--threads',
+      String(threads),
+      '--pool',
+      String(pool),
+      ...(src ? ['--src', src] : []),
+    ],
     '@@ ',
     verbose,
   );
@@ -238,7 +258,17 @@ function ortPeer(model: string, engine: string, threads: number, verbose: boolea
   return new Peer(
     `ort-${engine}`,
     process.execPath,
-    ['--import', 'tsx', join(HERE, 'ort_runner.ts'), '--engine', engine, '--model', model, '--threads', String(threads)],
+    [
+      '--import',
+      'tsx',
+      join(HERE, 'ort_runner.ts'),
+      '--engine',
+      engine,
+      '--model',
+      model,
+      '--threads',
+      String(threads),
+    ],
     '@@ ',
     verbose,
   );
@@ -268,7 +298,13 @@ async function benchModel(model: string, o: Options, out: Report): Promise<void>
   const peerThreads = o.threads[o.threads.length - 1];
   let torch = o.torch ? torchPeer(model, peerThreads, o.torchBlasThreads ?? 1, o.verbose) : null;
   const ortPeers = o.ort.map((e) => ({ engine: e, peer: ortPeer(model, e, peerThreads, o.verbose) }));
-  const peers = [...wasmPeers, ...beforePeers].map((w) => w.peer).concat(poolPeer ? [poolPeer] : [], torch ? [torch] : [], ortPeers.map((p) => p.peer));
+  const peers = [...wasmPeers, ...beforePeers]
+    .map((w) => w.peer)
+    .concat(
+      poolPeer ? [poolPeer] : [],
+      torch ? [torch] : [],
+      ortPeers.map((p) => p.peer),
+    );
   try {
     const started = await Promise.all(peers.map((p) => p.start()));
     for (const [i, s] of started.entries()) {
@@ -288,11 +324,17 @@ async function benchModel(model: string, o: Options, out: Report): Promise<void>
       }
     }
     const sides: Side[] = [];
-    for (const w of wasmPeers) sides.push({ label: `ours ${w.t}t`, kind: 'wasm', peer: w.peer, variant: 'current', threads: w.t });
-    for (const w of beforePeers) sides.push({ label: `before ${w.t}t`, kind: 'wasm', peer: w.peer, variant: 'before', threads: w.t });
-    if (poolPeer) sides.push({ label: `ours pool${o.pool}`, kind: 'wasm', peer: poolPeer, variant: 'pool', threads: o.pool });
-    if (torch) for (const v of o.torchVariants) sides.push({ label: `torch ${v}`, kind: 'torch', peer: torch, variant: v, threads: peerThreads });
-    for (const p of ortPeers) sides.push({ label: `ort ${p.engine}`, kind: 'ort', peer: p.peer, variant: p.engine, threads: peerThreads });
+    for (const w of wasmPeers)
+      sides.push({ label: `ours ${w.t}t`, kind: 'wasm', peer: w.peer, variant: 'current', threads: w.t });
+    for (const w of beforePeers)
+      sides.push({ label: `before ${w.t}t`, kind: 'wasm', peer: w.peer, variant: 'before', threads: w.t });
+    if (poolPeer)
+      sides.push({ label: `ours pool${o.pool}`, kind: 'wasm', peer: poolPeer, variant: 'pool', threads: o.pool });
+    if (torch)
+      for (const v of o.torchVariants)
+        sides.push({ label: `torch ${v}`, kind: 'torch', peer: torch, variant: v, threads: peerThreads });
+    for (const p of ortPeers)
+      sides.push({ label: `ort ${p.engine}`, kind: 'ort', peer: p.peer, variant: p.engine, threads: peerThreads });
 
     const failed = new Set<Side>();
     const attempt = async (s: Side, batch: number) => {
@@ -319,7 +361,9 @@ async function benchModel(model: string, o: Options, out: Report): Promise<void>
       for (let r = 0; r < o.runs; r++) {
         const overBudget = o.budgetS > 0 && (performance.now() - t0) / 1000 > o.budgetS;
         // Over budget, sides whose runs are long stop (>= 1 timed run each); cheap ones go on.
-        const active = live().filter((s) => r === 0 || !overBudget || median(runs.get(s)!.map((x) => x.ms)) < EXPENSIVE_RUN_MS);
+        const active = live().filter(
+          (s) => r === 0 || !overBudget || median(runs.get(s)!.map((x) => x.ms)) < EXPENSIVE_RUN_MS,
+        );
         if (active.length === 0) break;
         // Rotate who goes first, so that no side always follows the same neighbour.
         for (let k = 0; k < active.length; k++) {
@@ -344,9 +388,14 @@ async function benchModel(model: string, o: Options, out: Report): Promise<void>
           runsMs: v.map((x) => Math.round(x.ms)),
         };
         out.cells.push(cell);
-        if (o.verbose) console.error(`  ${model} b${batch} ${s.label}: ${cell.msPerImage.toFixed(0)} ms/img ${JSON.stringify(cell.runsMs)}`);
+        if (o.verbose)
+          console.error(
+            `  ${model} b${batch} ${s.label}: ${cell.msPerImage.toFixed(0)} ms/img ${JSON.stringify(cell.runsMs)}`,
+          );
       }
-      console.log(`  ${model} batch ${batch}: done in ${((performance.now() - t0) / 1000).toFixed(0)} s (load average ${loadavg()[0].toFixed(1)})`);
+      console.log(
+        `  ${model} batch ${batch}: done in ${((performance.now() - t0) / 1000).toFixed(0)} s (load average ${loadavg()[0].toFixed(1)})`,
+      );
     }
 
     if (o.layers && model === o.models[0]) {
@@ -357,14 +406,24 @@ async function benchModel(model: string, o: Options, out: Report): Promise<void>
         threads: p.t,
         batch: b,
         ours: (await p.peer.request({ cmd: 'layers', batch: b, runs: 2 })) as unknown as LayerProfile,
-        torch: torch ? ((await torch.request({ cmd: 'layers', batch: b, variant: 'folded', runs: 2 })) as { layers: Record<string, number>; total_ms: number }) : undefined,
+        torch: torch
+          ? ((await torch.request({ cmd: 'layers', batch: b, variant: 'folded', runs: 2 })) as {
+              layers: Record<string, number>;
+              total_ms: number;
+            })
+          : undefined,
       };
     }
 
     const stats = async (side: string, peer: Peer) => {
       try {
         const s = await peer.request({ cmd: 'stats' });
-        out.memory.push({ model, side, peakRssMb: Number(s.peakRssMb ?? s.peak_rss_mb), wasmHeapMb: s.wasmHeapMb === undefined ? undefined : Number(s.wasmHeapMb) });
+        out.memory.push({
+          model,
+          side,
+          peakRssMb: Number(s.peakRssMb ?? s.peak_rss_mb),
+          wasmHeapMb: s.wasmHeapMb === undefined ? undefined : Number(s.wasmHeapMb),
+        });
         for (const [batch, d] of Object.entries((s.maxAbsDiffVsTorch ?? {}) as Record<string, number>)) {
           out.onnxChecks.push({ model, side, batch: Number(batch), maxAbsDiff: d });
         }
@@ -382,7 +441,10 @@ async function benchModel(model: string, o: Options, out: Report): Promise<void>
   }
 }
 
-const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0].slice(0, 200);
+const firstLine = (e: unknown) =>
+  String((e as Error)?.message ?? e)
+    .split('\n')[0]
+    .slice(0, 200);
 
 interface Report {
   date: string;
@@ -415,7 +477,9 @@ function printReport(r: Report): void {
   const oursSides = sides.filter((s) => s.startsWith('ours'));
   // The ratio columns: the first torch variant and every ONNX Runtime engine, against each ours side.
   const peerSides = sides.filter((s) => s === `torch ${o.torchVariants[0]}` || s.startsWith('ort '));
-  const ratios = peerSides.flatMap((p) => oursSides.map((s) => ({ peer: p, ours: s, label: `${p.replace(' folded', '').replace(' ', '-')}/${s.slice(5)}` })));
+  const ratios = peerSides.flatMap((p) =>
+    oursSides.map((s) => ({ peer: p, ours: s, label: `${p.replace(' folded', '').replace(' ', '-')}/${s.slice(5)}` })),
+  );
   const header = ['model', 'batch', ...sides, ...ratios.map((x) => x.label)];
   const widths = header.map((h) => Math.max(h.length, 8));
   console.log(header.map((h, i) => pad(h, widths[i])).join('  '));
@@ -440,41 +504,60 @@ function printReport(r: Report): void {
     for (const batch of o.batches) {
       const cells = r.cells.filter((c) => c.model === model && c.batch === batch);
       if (!cells.length) continue;
-      console.log(`  ${model} b${batch}: ${cells.map((c) => `${c.side} ${c.cpuMsPerImage.toFixed(0)} (${c.runsMs.length} runs)`).join(', ')}`);
+      console.log(
+        `  ${model} b${batch}: ${cells.map((c) => `${c.side} ${c.cpuMsPerImage.toFixed(0)} (${c.runsMs.length} runs)`).join(', ')}`,
+      );
     }
   }
   if (r.torchBlas) console.log(`torch BLAS: ${r.torchBlas.join(', ')}`);
-  for (const k of r.onnxChecks) console.log(`  ${k.model} ${k.side} batch ${k.batch}: max |image - torch's| = ${k.maxAbsDiff.toExponential(2)}`);
+  for (const k of r.onnxChecks)
+    console.log(`  ${k.model} ${k.side} batch ${k.batch}: max |image - torch's| = ${k.maxAbsDiff.toExponential(2)}`);
   for (const f of r.failures) console.log(`  FAILED: ${f.model} batch ${f.batch} ${f.side}: ${f.error}`);
   console.log('');
   console.log('peak RSS (MB, process high-water):');
-  for (const m of r.memory) console.log(`  ${m.model} ${m.side}: ${m.peakRssMb.toFixed(0)}${m.wasmHeapMb ? ` (wasm heap ${m.wasmHeapMb.toFixed(0)})` : ''}`);
+  for (const m of r.memory)
+    console.log(
+      `  ${m.model} ${m.side}: ${m.peakRssMb.toFixed(0)}${m.wasmHeapMb ? ` (wasm heap ${m.wasmHeapMb.toFixed(0)})` : ''}`,
+    );
   if (r.layers) printLayers(r.layers);
   console.log('');
-  console.log(`load average at start ${r.machine.loadAverageStart.map((x) => x.toFixed(1)).join(' ')}, at end ${r.machine.loadAverageEnd?.map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(
+    `load average at start ${r.machine.loadAverageStart.map((x) => x.toFixed(1)).join(' ')}, at end ${r.machine.loadAverageEnd?.map((x) => x.toFixed(1)).join(' ')}`,
+  );
 }
 
 function printLayers(l: NonNullable<Report['layers']>): void {
   console.log('');
-  console.log(`per layer shape, ${l.model} batch ${l.batch} (ms per batch), ours on ${l.threads} thread(s) (tf.profile; kernel times summed over the layers of that shape):`);
-  console.log(`  ours total ${l.ours.totalMs.toFixed(0)} ms (profiled), kernels ${l.ours.kernelMs.toFixed(0)} ms` + (l.torch ? `; torch total ${l.torch.total_ms.toFixed(0)} ms` : ''));
+  console.log(
+    `per layer shape, ${l.model} batch ${l.batch} (ms per batch), ours on ${l.threads} thread(s) (tf.profile; kernel times summed over the layers of that shape):`,
+  );
+  console.log(
+    `  ours total ${l.ours.totalMs.toFixed(0)} ms (profiled), kernels ${l.ours.kernelMs.toFixed(0)} ms` +
+      (l.torch ? `; torch total ${l.torch.total_ms.toFixed(0)} ms` : ''),
+  );
   const torch = l.torch?.layers ?? {};
   console.log(`  ${'ours ms'.padStart(8)} ${'GMAC/s'.padStart(7)} ${l.torch ? 'torch ms'.padStart(8) : ''}  layer`);
   for (const r of l.ours.byLayer.slice(0, 40)) {
     const rate = r.macs > 0 ? (r.macs / r.ms / 1e6).toFixed(1) : '';
     const t = torch[r.key];
-    console.log(`  ${r.ms.toFixed(1).padStart(8)} ${rate.padStart(7)} ${l.torch ? (t !== undefined ? t.toFixed(1) : '').padStart(8) : ''}  ${r.key} (${r.calls}x)`);
+    console.log(
+      `  ${r.ms.toFixed(1).padStart(8)} ${rate.padStart(7)} ${l.torch ? (t !== undefined ? t.toFixed(1) : '').padStart(8) : ''}  ${r.key} (${r.calls}x)`,
+    );
   }
   const torchOnly = Object.entries(torch).filter(([k]) => !l.ours.byLayer.some((r) => r.key === k));
-  for (const [k, v] of torchOnly) console.log(`  ${''.padStart(8)} ${''.padStart(7)} ${v.toFixed(1).padStart(8)}  ${k} (torch only)`);
+  for (const [k, v] of torchOnly)
+    console.log(`  ${''.padStart(8)} ${''.padStart(7)} ${v.toFixed(1).padStart(8)}  ${k} (torch only)`);
   console.log('  ours by kernel:');
-  for (const r of l.ours.byKernel.slice(0, 12)) console.log(`  ${r.ms.toFixed(1).padStart(8)} ms  ${r.key} (${r.calls}x)`);
+  for (const r of l.ours.byKernel.slice(0, 12))
+    console.log(`  ${r.ms.toFixed(1).padStart(8)} ms  ${r.key} (${r.calls}x)`);
 }
 
 /** `--backend webgpu`: ours on WebGPU through Dawn (bench/gpu/gpu_bench.ts); against PyTorch CUDA: bench/gpu/run.sh. */
 async function runWebGpu(argv: string[]): Promise<void> {
   const script = join(HERE, 'gpu', 'gpu_bench.ts');
-  const child = spawn(process.execPath, [...process.execArgv, script, '--keys', REFERENCE_KEYS, ...argv], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [...process.execArgv, script, '--keys', REFERENCE_KEYS, ...argv], {
+    stdio: 'inherit',
+  });
   process.exitCode = await new Promise<number>((done) => child.on('exit', (code) => done(code ?? 1)));
 }
 

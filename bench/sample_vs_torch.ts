@@ -59,16 +59,38 @@ async function main(): Promise<void> {
   const dir = await ensureModelDir(m);
   const out = mkdtempSync(join(tmpdir(), 'sample-vs-torch-png-'));
   const ours = () =>
-    timed(process.execPath, [join(ROOT, 'bin/biggan.mjs'), 'sample', '--model', dir, '--batch', String(batch), '--out', join(out, 's.png')], {
-      BIGGAN_WASM_THREADS: threads,
-    });
+    timed(
+      process.execPath,
+      [join(ROOT, 'bin/biggan.mjs'), 'sample', '--model', dir, '--batch', String(batch), '--out', join(out, 's.png')],
+      {
+        BIGGAN_WASM_THREADS: threads,
+      },
+    );
   const torch = async () => {
     // OpenBLAS's own pool at 1 thread, as run_bench.ts runs torch (its fastest setting here).
-    const t = await timed('/usr/bin/python3', [join(ROOT, 'bench/torch_baseline.py'), '--model', m.torch, '--threads', threads, '--batches', String(batch), '--runs', '1', '--warmup', '0', '--cold'], {
-      OPENBLAS_NUM_THREADS: '1',
-    });
+    const t = await timed(
+      '/usr/bin/python3',
+      [
+        join(ROOT, 'bench/torch_baseline.py'),
+        '--model',
+        m.torch,
+        '--threads',
+        threads,
+        '--batches',
+        String(batch),
+        '--runs',
+        '1',
+        '--warmup',
+        '0',
+        '--cold',
+      ],
+      {
+        OPENBLAS_NUM_THREADS: '1',
+      },
+    );
     const blas = (JSON.parse(t.stdout) as { blas: { reference: boolean; libs: string[] } }).blas;
-    if (blas.reference) throw new Error('PyTorch is on the reference BLAS; install OpenBLAS: apt-get install -y libopenblas0-pthread');
+    if (blas.reference)
+      throw new Error('PyTorch is on the reference BLAS; install OpenBLAS: apt-get install -y libopenblas0-pthread');
     return t;
   };
   const got: { ours: Timing[]; torch: Timing[] } = { ours: [], torch: [] };
@@ -89,7 +111,9 @@ async function main(): Promise<void> {
   console.log(`\n${m.id}, batch ${batch}, ${threads} threads each, ${rounds} rounds (medians):`);
   console.log(`  biggan sample: ${w('ours').toFixed(2)} s wall, ${c('ours').toFixed(2)} s CPU`);
   console.log(`  torch eager:   ${w('torch').toFixed(2)} s wall, ${c('torch').toFixed(2)} s CPU`);
-  console.log(`  our speed vs torch (torch time / ours): wall ${(w('torch') / w('ours')).toFixed(2)}x, CPU ${(c('torch') / c('ours')).toFixed(2)}x`);
+  console.log(
+    `  our speed vs torch (torch time / ours): wall ${(w('torch') / w('ours')).toFixed(2)}x, CPU ${(c('torch') / c('ours')).toFixed(2)}x`,
+  );
 }
 
 await main();

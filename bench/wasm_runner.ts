@@ -40,7 +40,9 @@ function wasmHeapMb(): number {
 
 /** The random model loaded by another revision's src/cli/model_files.ts (its generator code with it). */
 async function loadWith(src: string, m: BenchModel): Promise<LoadedModel> {
-  const files = (await import(pathToFileURL(resolve(src, 'cli/model_files.ts')).href)) as typeof import('../src/cli/model_files');
+  const files = (await import(
+    pathToFileURL(resolve(src, 'cli/model_files.ts')).href
+  )) as typeof import('../src/cli/model_files');
   return files.loadModelFromPath(await ensureModelDir(m));
 }
 
@@ -58,7 +60,13 @@ async function main(): Promise<void> {
     if (!inputsFor.has(batch)) inputsFor.set(batch, benchInputs(loaded, batch));
     return inputsFor.get(batch)!;
   };
-  reply({ ready: true, model: m.id, threads, loadMs: performance.now() - t0, peakRssMb: process.resourceUsage().maxRSS / 1024 });
+  reply({
+    ready: true,
+    model: m.id,
+    threads,
+    loadMs: performance.now() - t0,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  });
 
   const rl = createInterface({ input: process.stdin });
   for await (const line of rl) {
@@ -79,7 +87,12 @@ async function main(): Promise<void> {
         const inp = inputs(req.batch ?? 1);
         reply(await profileLayers(() => g.generate(inp), req.runs ?? 2));
       } else if (req.cmd === 'stats') {
-        reply({ peakRssMb: process.resourceUsage().maxRSS / 1024, wasmHeapMb: wasmHeapMb(), threads, tensors: tf.memory().numTensors });
+        reply({
+          peakRssMb: process.resourceUsage().maxRSS / 1024,
+          wasmHeapMb: wasmHeapMb(),
+          threads,
+          tensors: tf.memory().numTensors,
+        });
       } else if (req.cmd === 'quit') {
         break;
       } else {

@@ -50,7 +50,7 @@ const SENSES = {
   398: ['n02666196', 'abacus: the calculator'],
   411: ['n02730930', 'apron: the garment'],
   417: ['n02782093', 'balloon: the large gas-filled bag'],
-  431: ['n02804414', 'bassinet: the basket used as a baby\'s bed'],
+  431: ['n02804414', "bassinet: the basket used as a baby's bed"],
   438: ['n02815834', 'beaker: the laboratory glass'],
   443: ['n02834397', 'bib: the top part of an apron'],
   456: ['n02879718', 'bow: the weapon'],
@@ -79,7 +79,7 @@ const SENSES = {
   783: ['n04153751', 'screw: the fastener'],
   792: ['n04208210', 'shovel: the hand tool'],
   813: ['n04270147', 'spatula: the turner'],
-  815: ['n04275548', 'spider web: a web like a spider\'s'],
+  815: ['n04275548', "spider web: a web like a spider's"],
   816: ['n04277352', 'spindle: the spinning rod'],
   830: ['n04336792', 'stretcher: the litter'],
   866: ['n04465501', 'tractor: the wheeled farm vehicle'],
@@ -132,10 +132,7 @@ function findFile(roots, candidates, what) {
 function loadClassNames(path) {
   let src = readFileSync(path, 'utf8');
   // ESM build or TS source: turn `export const IMAGENET_CLASSES ... =` into a CommonJS export.
-  src = src.replace(
-    /export\s+const\s+IMAGENET_CLASSES\s*(?::[^=]+)?=/,
-    'exports.IMAGENET_CLASSES =',
-  );
+  src = src.replace(/export\s+const\s+IMAGENET_CLASSES\s*(?::[^=]+)?=/, 'exports.IMAGENET_CLASSES =');
   const sandbox = { exports: {}, module: { exports: {} } };
   sandbox.module.exports = sandbox.exports;
   vm.runInNewContext(src, sandbox, { filename: path, timeout: 5000 });
@@ -184,10 +181,7 @@ function main() {
     args.classes ??
     findFile(
       roots,
-      [
-        '@tensorflow-models/mobilenet/dist/imagenet_classes.js',
-        '@tensorflow-models/mobilenet/src/imagenet_classes.ts',
-      ],
+      ['@tensorflow-models/mobilenet/dist/imagenet_classes.js', '@tensorflow-models/mobilenet/src/imagenet_classes.ts'],
       "mobilenet's imagenet_classes.js",
     );
   const dataNounPath =
@@ -222,7 +216,12 @@ function main() {
   const strict = index(norm);
   const loose = index(squash);
 
-  const names = classNames.map((n) => n.split(',').map((x) => x.trim()).filter(Boolean));
+  const names = classNames.map((n) =>
+    n
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
   const how = [];
   const candidates = names.map((ns, i) => {
     const tries = [
@@ -245,7 +244,7 @@ function main() {
 
   // Resolve ambiguity by the sort order: chosen[i-1] < chosen[i] < chosen[i+1].
   const chosen = candidates.map((c) => (c.length === 1 ? c[0] : null));
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (let i = 0; i < 1000; i++) {
       if (chosen[i] !== null) continue;
@@ -274,7 +273,9 @@ function main() {
   for (const i of Object.keys(SENSES)) {
     if (!how[i].endsWith('SENSES')) fail(`SENSES[${i}] is not needed: "${classNames[i]}" matches uniquely`);
   }
-  const unresolved = chosen.flatMap((c, i) => (c === null ? [`${i} "${classNames[i]}": ${candidates[i].join(' ')}`] : []));
+  const unresolved = chosen.flatMap((c, i) =>
+    c === null ? [`${i} "${classNames[i]}": ${candidates[i].join(' ')}`] : [],
+  );
   if (unresolved.length) fail(`ambiguous classes left:\n  ${unresolved.join('\n  ')}`);
 
   const wnids = chosen.map((o) => `n${o}`);
@@ -296,7 +297,9 @@ function main() {
   }
   if (notes.length) console.error(`matched not by the full lemma list:\n  ${notes.join('\n  ')}`);
 
-  const lines = names.map((ns, i) => `  { wnid: ${JSON.stringify(wnids[i])}, names: [${ns.map((n) => JSON.stringify(n)).join(', ')}] },`);
+  const lines = names.map(
+    (ns, i) => `  { wnid: ${JSON.stringify(wnids[i])}, names: [${ns.map((n) => JSON.stringify(n)).join(', ')}] },`,
+  );
   const out = `/**
  * The 1000 ImageNet (ILSVRC2012) classes in class-index order: index i is the i-th WordNet id in
  * ascending order. names[0] is the display name, the rest its synonyms.

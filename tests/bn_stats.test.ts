@@ -70,7 +70,7 @@ describe('TF Hub BigGAN standing-statistic selection (row i holds t = (i + 1) * 
     [0.41, 19, 0.5],
     [0.03, 0, 0.5],
     [0.725, 35, 0.75],
-  ])('t = %s blends row %s and the next, the lower weighted %s (not ivclab\'s row too high)', (t, index, coef) => {
+  ])("t = %s blends row %s and the next, the lower weighted %s (not ivclab's row too high)", (t, index, coef) => {
     const sel = selectStandingStats(t, 50);
     expect(sel.index).toBe(index);
     expect(sel.coef).toBeCloseTo(coef, 9);

@@ -67,11 +67,17 @@ describe('empty and unknown files', () => {
     expect(err).toBeInstanceOf(CheckpointFormatError);
     expect(err.message).toMatch(/no data\.pkl/);
     expect(err.message).toContain('weights/readme.txt, weights/model.bin');
-    expect((await failure(writeTorchZip(SMALL, { omitPickle: true }))).message).toMatch(/no data\.pkl.*archive\/data\/0/);
+    expect((await failure(writeTorchZip(SMALL, { omitPickle: true }))).message).toMatch(
+      /no data\.pkl.*archive\/data\/0/,
+    );
   });
 
   it('a zip whose pickle names a storage it does not hold', SHORT, async () => {
-    const zip = writeTorchZip({ ...SMALL, storages: SMALL.storages.slice(0, 1), pickle: stateDictPickle(SMALL, 'zip') });
+    const zip = writeTorchZip({
+      ...SMALL,
+      storages: SMALL.storages.slice(0, 1),
+      pickle: stateDictPickle(SMALL, 'zip'),
+    });
     const err = await failure(zip);
     expect(err).toBeInstanceOf(CheckpointFormatError);
     expect(err.message).toMatch(/refers to storage "1", but the zip has no entry archive\/data\/1/);
@@ -105,7 +111,8 @@ describe('malicious pickles are refused before anything runs', () => {
 
   it('REDUCE never runs: the error points at the GLOBAL, not the REDUCE after it', SHORT, async () => {
     const legacy = writeLegacy({ ...SMALL, pickle: malicious('os', 'system') });
-    const pickleStart = legacy.length - (24 * 4 + 8) - (4 * 2 + 8) - (malicious('os', 'system').length + keyListLength());
+    const pickleStart =
+      legacy.length - (24 * 4 + 8) - (4 * 2 + 8) - (malicious('os', 'system').length + keyListLength());
     const err = await failure(legacy);
     // PROTO is 2 bytes, so GLOBAL sits right after the pickle's start.
     expect(err.message).toContain(`byte offset ${pickleStart + 2}`);
@@ -131,8 +138,19 @@ describe('wrong content', () => {
 
   it('a pickle that holds no dict of tensors', SHORT, async () => {
     const list = new PickleWriter().proto(2).emptyList().stop().toBytes();
-    expect((await failure(writeTorchZip({ ...SMALL, pickle: list }))).message).toMatch(/a list\/tuple of 0 items, not a dict/);
-    const dict = new PickleWriter().proto(2).emptyDict().mark().str('epoch').int(3).str('config').none().setitems().stop();
+    expect((await failure(writeTorchZip({ ...SMALL, pickle: list }))).message).toMatch(
+      /a list\/tuple of 0 items, not a dict/,
+    );
+    const dict = new PickleWriter()
+      .proto(2)
+      .emptyDict()
+      .mark()
+      .str('epoch')
+      .int(3)
+      .str('config')
+      .none()
+      .setitems()
+      .stop();
     const err = await failure(writeTorchZip({ ...SMALL, pickle: dict.toBytes() }));
     expect(err).toBeInstanceOf(CheckpointFormatError);
     expect(err.message).toMatch(/keys: "epoch", "config".*"state_dict", "G_ema", "G", "model"/);
@@ -167,7 +185,10 @@ describe('truncated files', () => {
   it.each([
     ['legacy', writeLegacy(SMALL)],
     ['zip', writeTorchZip(SMALL, { zip64: true })],
-    ['safetensors', writeSafetensors([{ name: 'w', dtype: 'F32', shape: [6], bytes: float32Bytes([1, 2, 3, 4, 5, 6]) }])],
+    [
+      'safetensors',
+      writeSafetensors([{ name: 'w', dtype: 'F32', shape: [6], bytes: float32Bytes([1, 2, 3, 4, 5, 6]) }]),
+    ],
   ])('a small %s file cut at every byte fails cleanly', SHORT, async (_label, full) => {
     for (let cut = 0; cut < full.length; cut++) {
       const err = await failure(full.subarray(0, cut));

@@ -12,7 +12,15 @@ import { decode } from 'fast-png';
 import { GifReader } from 'omggif';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readNpy } from '../src/core/io/npy';
-import { caseNames, fixturePath, maxAbsDiff, nchwToNhwc, readCase, readFixtureNpy, readRawTensors } from './helpers/fixtures';
+import {
+  caseNames,
+  fixturePath,
+  maxAbsDiff,
+  nchwToNhwc,
+  readCase,
+  readFixtureNpy,
+  readRawTensors,
+} from './helpers/fixtures';
 import { releasedLikeSpec } from './helpers/released_like';
 import { writeLegacy } from './helpers/torch_writer';
 
@@ -42,12 +50,30 @@ describe('biggan convert and info', () => {
   beforeAll(async () => {
     const deepConfig = fixturePath('biggan-deep', 'config.json');
     const results = await Promise.all([
-      biggan('convert', fixturePath('biggan-deep', 'pytorch_model.legacy.bin'), '--config', deepConfig, '--out', models.deepLegacy),
-      biggan('convert', fixturePath('biggan-deep', 'pytorch_model.zip.bin'), '--config', deepConfig, '--out', models.deepZip),
+      biggan(
+        'convert',
+        fixturePath('biggan-deep', 'pytorch_model.legacy.bin'),
+        '--config',
+        deepConfig,
+        '--out',
+        models.deepLegacy,
+      ),
+      biggan(
+        'convert',
+        fixturePath('biggan-deep', 'pytorch_model.zip.bin'),
+        '--config',
+        deepConfig,
+        '--out',
+        models.deepZip,
+      ),
     ]);
     results.push(await biggan('convert', fixturePath('biggan', 'G.zip.pth'), '--out', models.biggan));
-    results.push(await biggan('convert', fixturePath('biggan-tfhub', 'biggan128-release.legacy.pt'), '--out', models.tfhubLegacy));
-    results.push(await biggan('convert', fixturePath('biggan-tfhub', 'biggan128-release.zip.pt'), '--out', models.tfhubZip));
+    results.push(
+      await biggan('convert', fixturePath('biggan-tfhub', 'biggan128-release.legacy.pt'), '--out', models.tfhubLegacy),
+    );
+    results.push(
+      await biggan('convert', fixturePath('biggan-tfhub', 'biggan128-release.zip.pt'), '--out', models.tfhubZip),
+    );
     for (const r of results) expect(r.code, r.stderr).toBe(0);
   });
 
@@ -68,7 +94,11 @@ describe('biggan convert and info', () => {
   });
 
   it('gives the same model from the legacy and the zip container', () => {
-    const shards = (d: string) => readdirSync(d).filter((f) => f.endsWith('.bin')).sort().map((f) => readFileSync(join(d, f)));
+    const shards = (d: string) =>
+      readdirSync(d)
+        .filter((f) => f.endsWith('.bin'))
+        .sort()
+        .map((f) => readFileSync(join(d, f)));
     expect(Buffer.concat(shards(models.deepLegacy)).equals(Buffer.concat(shards(models.deepZip)))).toBe(true);
     expect(Buffer.concat(shards(models.tfhubLegacy)).equals(Buffer.concat(shards(models.tfhubZip)))).toBe(true);
   });
@@ -111,9 +141,18 @@ describe('biggan sample', () => {
     const out = join(tmp, `${family}-${name}.npy`);
     const dir = { biggan: models.biggan, 'biggan-deep': models.deepZip, 'biggan-tfhub': models.tfhubLegacy }[family];
     const t = family === 'biggan' ? [] : ['--truncation', String(readCase(family, name).truncation)];
-    const r = await biggan('sample', '--model', dir,
-      '--z', fixturePath(family, 'cases', name, 'z.npy'),
-      '--class-vector', fixturePath(family, 'cases', name, 'class.npy'), ...t, '--out-npy', out);
+    const r = await biggan(
+      'sample',
+      '--model',
+      dir,
+      '--z',
+      fixturePath(family, 'cases', name, 'z.npy'),
+      '--class-vector',
+      fixturePath(family, 'cases', name, 'class.npy'),
+      ...t,
+      '--out-npy',
+      out,
+    );
     expect(r.code, r.stderr).toBe(0);
     const got = readNpy(readFileSync(out));
     expect(got.shape).toEqual([1, 128, 128, 3]);
@@ -124,7 +163,17 @@ describe('biggan sample', () => {
     const a = join(tmp, 'a.png');
     const b = join(tmp, 'b.png');
     for (const out of [a, b]) {
-      const r = await biggan('sample', '--model', models.deepZip, '--class', 'golden retriever', '--seed', '3', '--out', out);
+      const r = await biggan(
+        'sample',
+        '--model',
+        models.deepZip,
+        '--class',
+        'golden retriever',
+        '--seed',
+        '3',
+        '--out',
+        out,
+      );
       expect(r.code, r.stderr).toBe(0);
     }
     const png = decode(readFileSync(a));
@@ -135,17 +184,46 @@ describe('biggan sample', () => {
 
   it('samples the TF Hub layout by class name: a PNG whose record names the family', async () => {
     const out = join(tmp, 'tfhub.png');
-    const r = await biggan('sample', '--model', models.tfhubZip, '--class', 'golden retriever', '--truncation', '0.41', '--seed', '5', '--out', out);
+    const r = await biggan(
+      'sample',
+      '--model',
+      models.tfhubZip,
+      '--class',
+      'golden retriever',
+      '--truncation',
+      '0.41',
+      '--seed',
+      '5',
+      '--out',
+      out,
+    );
     expect(r.code, r.stderr).toBe(0);
     const png = decode(readFileSync(out));
     expect([png.width, png.height, png.channels]).toEqual([128, 128, 3]);
-    expect(JSON.parse(png.text.biggan)).toMatchObject({ seed: 5, truncation: 0.41, model: { family: 'biggan-tfhub', resolution: 128 } });
+    expect(JSON.parse(png.text.biggan)).toMatchObject({
+      seed: 5,
+      truncation: 0.41,
+      model: { family: 'biggan-tfhub', resolution: 128 },
+    });
     expect(new Set(png.data).size).toBeGreaterThan(16);
   });
 
   it('writes a grid of a blend', async () => {
     const out = join(tmp, 'grid.png');
-    const r = await biggan('sample', '--model', models.biggan, '--class', '207:0.7,933:0.3', '--batch', '4', '--grid', '--truncation', '0.5', '--out', out);
+    const r = await biggan(
+      'sample',
+      '--model',
+      models.biggan,
+      '--class',
+      '207:0.7,933:0.3',
+      '--batch',
+      '4',
+      '--grid',
+      '--truncation',
+      '0.5',
+      '--out',
+      out,
+    );
     expect(r.code, r.stderr).toBe(0);
     const png = decode(readFileSync(out));
     expect([png.width, png.height]).toEqual([2 * 128 + 2, 2 * 128 + 2]);
@@ -154,14 +232,44 @@ describe('biggan sample', () => {
   it('restores a sample from its PNG (--from) and interpolates two PNGs to a GIF', async () => {
     const a = join(tmp, 'from-a.png');
     const b = join(tmp, 'from-b.png');
-    expect((await biggan('sample', '--model', models.biggan, '--class', '207', '--seed', '5', '--truncation', '0.7', '--out', a)).code).toBe(0);
-    expect((await biggan('sample', '--model', models.biggan, '--class', '933', '--seed', '6', '--out', b)).code).toBe(0);
+    expect(
+      (
+        await biggan(
+          'sample',
+          '--model',
+          models.biggan,
+          '--class',
+          '207',
+          '--seed',
+          '5',
+          '--truncation',
+          '0.7',
+          '--out',
+          a,
+        )
+      ).code,
+    ).toBe(0);
+    expect((await biggan('sample', '--model', models.biggan, '--class', '933', '--seed', '6', '--out', b)).code).toBe(
+      0,
+    );
     const again = join(tmp, 'from-a-again.png');
     const r = await biggan('sample', '--model', models.biggan, '--from', a, '--out', again);
     expect(r.code, r.stderr).toBe(0);
     expect(decode(readFileSync(again)).data).toEqual(decode(readFileSync(a)).data);
     const gif = join(tmp, 'walk.gif');
-    const i = await biggan('interpolate', '--model', models.biggan, '--from', a, '--to', b, '--steps', '6', '--out', gif);
+    const i = await biggan(
+      'interpolate',
+      '--model',
+      models.biggan,
+      '--from',
+      a,
+      '--to',
+      b,
+      '--steps',
+      '6',
+      '--out',
+      gif,
+    );
     expect(i.code, i.stderr).toBe(0);
     const reader = new GifReader(readFileSync(gif));
     expect([reader.numFrames(), reader.width, reader.height]).toEqual([6, 128, 128]);
@@ -171,7 +279,15 @@ describe('biggan sample', () => {
   });
 
   it('explains bad settings', async () => {
-    const bad = await biggan('sample', '--model', models.biggan, '--class', 'no such animal', '--out', join(tmp, 'x.png'));
+    const bad = await biggan(
+      'sample',
+      '--model',
+      models.biggan,
+      '--class',
+      'no such animal',
+      '--out',
+      join(tmp, 'x.png'),
+    );
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/no such animal/);
     const t = await biggan('sample', '--model', models.biggan, '--truncation', '3', '--out', join(tmp, 'x.png'));
@@ -199,9 +315,19 @@ describe('bad checkpoints on the command line', () => {
 
   it('refuses a config that does not match, writing nothing', async () => {
     const config = join(tmp, 'wrong-config.json');
-    writeFileSync(config, JSON.stringify({ ...JSON.parse(readFileSync(fixturePath('biggan-deep', 'config.json'), 'utf8')), z_dim: 120 }));
+    writeFileSync(
+      config,
+      JSON.stringify({ ...JSON.parse(readFileSync(fixturePath('biggan-deep', 'config.json'), 'utf8')), z_dim: 120 }),
+    );
     const out = join(tmp, 'out-wrong-config');
-    const r = await biggan('convert', fixturePath('biggan-deep', 'pytorch_model.zip.bin'), '--config', config, '--out', out);
+    const r = await biggan(
+      'convert',
+      fixturePath('biggan-deep', 'pytorch_model.zip.bin'),
+      '--config',
+      config,
+      '--out',
+      out,
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/z_dim = 120/);
     expect(existsSync(out)).toBe(false);

@@ -55,7 +55,19 @@ describe('biggan directions and sample --direction on the default model', () => 
     const zero = join(tmp, 'zero.png');
     const again = join(tmp, 'again.png');
     await ok('sample', '--seed', '3', '--class', '7', '--out', plain);
-    await ok('sample', '--seed', '3', '--class', '7', '--direction', `${dirs}:1=+2.5`, '--direction', `${dirs}:0=-1`, '--out', edited);
+    await ok(
+      'sample',
+      '--seed',
+      '3',
+      '--class',
+      '7',
+      '--direction',
+      `${dirs}:1=+2.5`,
+      '--direction',
+      `${dirs}:0=-1`,
+      '--out',
+      edited,
+    );
     await ok('sample', '--seed', '3', '--class', '7', '--direction', `${dirs}:1=0`, '--out', zero);
     expect(pixels(edited)).not.toEqual(pixels(plain));
     expect(pixels(zero)).toEqual(pixels(plain));
@@ -117,16 +129,28 @@ describe('biggan directions and sample --direction on the default model', () => 
     const pick = 'ab'.repeat(latentSlots(arch).length).slice(0, latentSlots(arch).length);
     const crossed = crossLatents(arch, drawn(ra), drawn(rb), pick);
     const children: [string, SampleRecord, Float32Array][] = [
-      ['variation', { ...ra, z: Array.from(varied.z), variation: { seed: 77, strength: 0.6, parent: parentRef(ra) } }, varied.z],
+      [
+        'variation',
+        { ...ra, z: Array.from(varied.z), variation: { seed: 77, strength: 0.6, parent: parentRef(ra) } },
+        varied.z,
+      ],
       [
         'crossbreed',
-        { ...ra, z: Array.from(crossed.z), classes: blendClasses(ra.classes, rb.classes, 0.5), crossbreed: { parents: [parentRef(ra), parentRef(rb)], pick, classMix: 0.5 } },
+        {
+          ...ra,
+          z: Array.from(crossed.z),
+          classes: blendClasses(ra.classes, rb.classes, 0.5),
+          crossbreed: { parents: [parentRef(ra), parentRef(rb)], pick, classMix: 0.5 },
+        },
         crossed.z,
       ],
     ];
     for (const [name, rec, z] of children) {
       const given = join(tmp, `${name}-record.png`);
-      writeFileSync(given, encodePng({ width: 1, height: 1, data: new Uint8Array(3) }, { [PNG_TEXT_KEY]: serializeSampleRecord(rec) }));
+      writeFileSync(
+        given,
+        encodePng({ width: 1, height: 1, data: new Uint8Array(3) }, { [PNG_TEXT_KEY]: serializeSampleRecord(rec) }),
+      );
       const out = join(tmp, `${name}.png`);
       await ok('sample', '--from', given, '--out', out);
       // The same latent given exactly, through --z: the same pixels.
@@ -138,7 +162,17 @@ describe('biggan directions and sample --direction on the default model', () => 
       writeFileSync(zFile, writeNpy({ shape: [1, z.length], data: z }));
       writeFileSync(cFile, writeNpy({ shape: [1, c.length], data: c }));
       const raw = join(tmp, `${name}.npy`);
-      await ok('sample', '--z', zFile, '--class-vector', cFile, '--truncation', String(rec.truncation), '--out-npy', raw);
+      await ok(
+        'sample',
+        '--z',
+        zFile,
+        '--class-vector',
+        cFile,
+        '--truncation',
+        String(rec.truncation),
+        '--out-npy',
+        raw,
+      );
       const floats = readNpy(new Uint8Array(readFileSync(raw))).data as Float32Array;
       const want = Uint8Array.from(floats, (x) => Math.min(255, Math.max(0, Math.round((x + 1) * 127.5))));
       expect(pixels(out), name).toEqual(want);
@@ -155,7 +189,14 @@ describe('biggan directions and sample --direction on the default model', () => 
 describe('biggan directions on the BigGAN-deep fixture', () => {
   it('stacks every block ("all") and edits one block range', async () => {
     const model = join(tmp, 'deep');
-    await ok('convert', fixturePath('biggan-deep', 'pytorch_model.zip.bin'), '--config', fixturePath('biggan-deep', 'config.json'), '--out', model);
+    await ok(
+      'convert',
+      fixturePath('biggan-deep', 'pytorch_model.zip.bin'),
+      '--config',
+      fixturePath('biggan-deep', 'config.json'),
+      '--out',
+      model,
+    );
     const dirs = join(tmp, 'deep-dirs.json');
     await ok('directions', '--model', model, '--slots', 'all', '--top', '3', '--out', dirs);
     const file = parseDirectionsFile(readFileSync(dirs, 'utf8'));

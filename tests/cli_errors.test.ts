@@ -36,28 +36,68 @@ describe('command-line errors', () => {
   it('a .npy of the wrong shape: one line, exit 1, no WASM glue dump', async () => {
     const z = file('z23.npy', writeNpy({ shape: [2, 3], data: new Float32Array(6) }));
     const c = file('c23.npy', writeNpy({ shape: [2, 3], data: new Float32Array(6) }));
-    const r = await biggan('sample', '--z', z, '--class-vector', c, '--truncation', '0.5', '--out-npy', join(tmp, 'o.npy'));
+    const r = await biggan(
+      'sample',
+      '--z',
+      z,
+      '--class-vector',
+      c,
+      '--truncation',
+      '0.5',
+      '--out-npy',
+      join(tmp, 'o.npy'),
+    );
     expectOneLine(r, 'sample', /z must have shape \[N, 120\] with N at least 1; it has \[2, 3\]/);
     const z0 = file('z0.npy', writeNpy({ shape: [0, 120], data: new Float32Array(0) }));
     const c0 = file('c0.npy', writeNpy({ shape: [0, 10], data: new Float32Array(0) }));
-    const empty = await biggan('sample', '--z', z0, '--class-vector', c0, '--truncation', '0.5', '--out-npy', join(tmp, 'o.npy'));
+    const empty = await biggan(
+      'sample',
+      '--z',
+      z0,
+      '--class-vector',
+      c0,
+      '--truncation',
+      '0.5',
+      '--out-npy',
+      join(tmp, 'o.npy'),
+    );
     expectOneLine(empty, 'sample', /z must have shape \[N, 120\] with N at least 1; it has \[0, 120\]/);
   });
 
   it('a .npy with NaN, and NaN or Inf flags, are refused', async () => {
     const z = file('znan.npy', writeNpy({ shape: [1, 3], data: Float32Array.of(0, NaN, 0) }));
-    const r = await biggan('sample', '--z', z, '--class-vector', z, '--truncation', '0.5', '--out-npy', join(tmp, 'o.npy'));
+    const r = await biggan(
+      'sample',
+      '--z',
+      z,
+      '--class-vector',
+      z,
+      '--truncation',
+      '0.5',
+      '--out-npy',
+      join(tmp, 'o.npy'),
+    );
     expectOneLine(r, 'sample', /non-finite value: value 1 \(flat index\) is NaN/);
-    for (const [flag, value] of [['--truncation', 'NaN'], ['--seed', 'Infinity'], ['--batch', '-Infinity']]) {
+    for (const [flag, value] of [
+      ['--truncation', 'NaN'],
+      ['--seed', 'Infinity'],
+      ['--batch', '-Infinity'],
+    ]) {
       const f = await biggan('sample', `${flag}=${value}`, '--out', join(tmp, 'x.png'));
       expectOneLine(f, 'sample', new RegExp(`${flag} must be a number; got '${value}'`));
     }
   });
 
   it('a record with a 10 MB model id is refused without echoing it', async () => {
-    const png = file('long-id.png', encodePng({ width: 1, height: 1, data: new Uint8Array(3) }, {
-      [PNG_TEXT_KEY]: JSON.stringify({ ...GOOD_RECORD, model: { ...GOOD_RECORD.model, id: 'x'.repeat(10 << 20) } }),
-    }));
+    const png = file(
+      'long-id.png',
+      encodePng(
+        { width: 1, height: 1, data: new Uint8Array(3) },
+        {
+          [PNG_TEXT_KEY]: JSON.stringify({ ...GOOD_RECORD, model: { ...GOOD_RECORD.model, id: 'x'.repeat(10 << 20) } }),
+        },
+      ),
+    );
     const r = await biggan('sample', '--from', png, '--out', join(tmp, 'x.png'));
     expectOneLine(r, 'sample', /holds more than 1048576 characters, far more than any settings record/);
   });
@@ -67,7 +107,11 @@ describe('command-line errors', () => {
     for (let i = 0; i < 10_000; i++) w.op(0x85);
     const pickle = w.str('x').setitems().stop().toBytes();
     const path = file('deep.bin', writeLegacy({ storages: [], tensors: [], pickle }));
-    expectOneLine(await biggan('convert', path, '--out', join(tmp, 'deep-out')), 'convert', /nested more than 100 deep/);
+    expectOneLine(
+      await biggan('convert', path, '--out', join(tmp, 'deep-out')),
+      'convert',
+      /nested more than 100 deep/,
+    );
     expectOneLine(await biggan('info', path), 'info', /nested more than 100 deep/);
   });
 

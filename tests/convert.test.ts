@@ -10,11 +10,19 @@ import { convertStateDict, planConversion, shapesOf } from '../src/core/convert/
 import { ArchitectureError, ConfigError } from '../src/core/errors';
 import { latentSlots } from '../src/core/config/architecture';
 import { sigmaTfOrderEval, sigmaTorchEval } from '../src/core/convert/spectral_norm';
-import { REFERENCE, fixturePath, fullFixtures, maxAbsDiff, readRawTensors, type FixtureFamily } from './helpers/fixtures';
+import {
+  REFERENCE,
+  fixturePath,
+  fullFixtures,
+  maxAbsDiff,
+  readRawTensors,
+  type FixtureFamily,
+} from './helpers/fixtures';
 import { tfhubPreDividedStateDict } from './helpers/tfhub_old_form';
 
 /** The TF Hub release carries no config file. */
-const config = (family: FixtureFamily) => (family === 'biggan-tfhub' ? undefined : readFileSync(fixturePath(family, 'config.json'), 'utf8'));
+const config = (family: FixtureFamily) =>
+  family === 'biggan-tfhub' ? undefined : readFileSync(fixturePath(family, 'config.json'), 'utf8');
 
 const BROKEN_KEYS: Record<FixtureFamily, { missing: string; shape: string }> = {
   'biggan-deep': { missing: 'generator.layers.3.conv_1.weight_v', shape: 'generator.layers.2.conv_3.bias' },
@@ -54,28 +62,33 @@ describe.each(['biggan-deep', 'biggan', 'biggan-tfhub'] as const)('%s converter'
   const converted = convertStateDict(stateDict, { configText: config(family) });
   const ours = new Map(converted.weights.map((w) => [w.name, w]));
 
-  it.skipIf(!fullFixtures('comparing folded weights with the effective weights'))('folds spectral norm to the reference effective weights (max abs <= 1e-6 of scale)', () => {
-    const effective = readRawTensors(family, 'effective_weights');
-    expect(effective.size).toBeGreaterThan(10);
-    for (const [name, t] of effective) {
-      const w = ours.get(name);
-      expect(w, name).toBeDefined();
-      const expected = toOurLayout(name, t.shape, t.data, w!.shape);
-      let scale = 0;
-      let err = 0;
-      for (let i = 0; i < expected.length; i++) {
-        scale = Math.max(scale, Math.abs(expected[i]));
-        err = Math.max(err, Math.abs(expected[i] - w!.data[i]));
+  it.skipIf(!fullFixtures('comparing folded weights with the effective weights'))(
+    'folds spectral norm to the reference effective weights (max abs <= 1e-6 of scale)',
+    () => {
+      const effective = readRawTensors(family, 'effective_weights');
+      expect(effective.size).toBeGreaterThan(10);
+      for (const [name, t] of effective) {
+        const w = ours.get(name);
+        expect(w, name).toBeDefined();
+        const expected = toOurLayout(name, t.shape, t.data, w!.shape);
+        let scale = 0;
+        let err = 0;
+        for (let i = 0; i < expected.length; i++) {
+          scale = Math.max(scale, Math.abs(expected[i]));
+          err = Math.max(err, Math.abs(expected[i] - w!.data[i]));
+        }
+        expect(err, name).toBeLessThanOrEqual(1e-6 * scale);
       }
-      expect(err, name).toBeLessThanOrEqual(1e-6 * scale);
-    }
-  });
+    },
+  );
 
   it('rejects a missing key, naming it', () => {
     const broken: StateDict = new Map(stateDict);
     const key = BROKEN_KEYS[family].missing;
     broken.delete(key);
-    expect(() => convertStateDict(broken, { configText: config(family) })).toThrow(new RegExp(`Missing key '${key.replace(/\./g, '\\.')}'`));
+    expect(() => convertStateDict(broken, { configText: config(family) })).toThrow(
+      new RegExp(`Missing key '${key.replace(/\./g, '\\.')}'`),
+    );
   });
 
   it('rejects a wrong shape, naming the key and both shapes', () => {
@@ -107,7 +120,16 @@ describe('TF Hub BigGAN layout', () => {
 
   it('reads the architecture off the shapes: 128 px, chunk 20, ch 8, eps 1e-4, attention at 64 px', () => {
     const arch = planConversion(shapesOf(stateDict)).architecture;
-    expect(arch).toMatchObject({ family: 'biggan-tfhub', resolution: 128, dimZ: 120, chunkSize: 20, classEmbedDim: 128, channelWidth: 8, eps: 1e-4, nStats: 50 });
+    expect(arch).toMatchObject({
+      family: 'biggan-tfhub',
+      resolution: 128,
+      dimZ: 120,
+      chunkSize: 20,
+      classEmbedDim: 128,
+      channelWidth: 8,
+      eps: 1e-4,
+      nStats: 50,
+    });
     if (arch.family !== 'biggan-tfhub') throw new Error('family');
     expect(arch.blocks.map((b) => b.attention)).toEqual([false, false, false, true, false]);
     expect(latentSlots(arch)).toHaveLength(6);
@@ -125,31 +147,37 @@ describe('TF Hub BigGAN layout', () => {
     expect(arch.chunkSize * slots).toBe(arch.dimZ);
   });
 
-  it.skipIf(!fullFixtures('the TF Hub pre-divided weight form (made from the effective weights)'))('reads the older form (pre-divided weight, no weight_v) to the same weights', () => {
-    const oldForm = tfhubPreDividedStateDict();
-    expect([...oldForm.keys()].some((k) => k.endsWith('.weight_v'))).toBe(false);
-    const a = convertStateDict(stateDict);
-    const b = convertStateDict(oldForm);
-    expect(b.weights.map((w) => w.name)).toEqual(a.weights.map((w) => w.name));
-    a.weights.forEach((w, i) => {
-      const scale = w.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-      expect(maxAbsDiff(w.data, b.weights[i].data), w.name).toBeLessThanOrEqual(1e-6 * scale);
-    });
-  });
+  it.skipIf(!fullFixtures('the TF Hub pre-divided weight form (made from the effective weights)'))(
+    'reads the older form (pre-divided weight, no weight_v) to the same weights',
+    () => {
+      const oldForm = tfhubPreDividedStateDict();
+      expect([...oldForm.keys()].some((k) => k.endsWith('.weight_v'))).toBe(false);
+      const a = convertStateDict(stateDict);
+      const b = convertStateDict(oldForm);
+      expect(b.weights.map((w) => w.name)).toEqual(a.weights.map((w) => w.name));
+      a.weights.forEach((w, i) => {
+        const scale = w.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        expect(maxAbsDiff(w.data, b.weights[i].data), w.name).toBeLessThanOrEqual(1e-6 * scale);
+      });
+    },
+  );
 
-  it.skipIf(!fullFixtures('the TF-order sigma check against the effective weights'))('flattens conv weights in TF order for sigma: torch order would give other weights', () => {
-    // For 3x3 kernels the two flattenings differ, so a stored v only fits one of them.
-    const key = 'gblock.conv0';
-    const w = stateDict.get(`${key}.weight_orig`)!;
-    const u = stateDict.get(`${key}.weight_u`)!.data;
-    const v = stateDict.get(`${key}.weight_v`)!.data;
-    const tfSigma = sigmaTfOrderEval(w.data, w.shape, u, v);
-    const torchSigma = sigmaTorchEval(w.data, w.shape[0], u, v);
-    const effective = readRawTensors('biggan-tfhub', 'effective_weights').get(`${key}.weight`)!.data;
-    const i = effective.findIndex((x) => Math.abs(x) > 1e-3);
-    expect(w.data[i] / tfSigma).toBeCloseTo(effective[i], 6);
-    expect(Math.abs(w.data[i] / torchSigma - effective[i])).toBeGreaterThan(1e-4 * Math.abs(effective[i]));
-  });
+  it.skipIf(!fullFixtures('the TF-order sigma check against the effective weights'))(
+    'flattens conv weights in TF order for sigma: torch order would give other weights',
+    () => {
+      // For 3x3 kernels the two flattenings differ, so a stored v only fits one of them.
+      const key = 'gblock.conv0';
+      const w = stateDict.get(`${key}.weight_orig`)!;
+      const u = stateDict.get(`${key}.weight_u`)!.data;
+      const v = stateDict.get(`${key}.weight_v`)!.data;
+      const tfSigma = sigmaTfOrderEval(w.data, w.shape, u, v);
+      const torchSigma = sigmaTorchEval(w.data, w.shape[0], u, v);
+      const effective = readRawTensors('biggan-tfhub', 'effective_weights').get(`${key}.weight`)!.data;
+      const i = effective.findIndex((x) => Math.abs(x) > 1e-3);
+      expect(w.data[i] / tfSigma).toBeCloseTo(effective[i], 6);
+      expect(Math.abs(w.data[i] / torchSigma - effective[i])).toBeGreaterThan(1e-4 * Math.abs(effective[i]));
+    },
+  );
 
   it('refuses shapes that do not make a TF Hub BigGAN, saying why', () => {
     const shapes = shapesOf(stateDict);
@@ -161,7 +189,9 @@ describe('TF Hub BigGAN layout', () => {
     expect(() => planConversion(cond)).toThrow(/conditioned on 148 values/);
     const noSn = new Map(shapes);
     noSn.delete('gblock_1.conv1.weight_v');
-    expect(() => planConversion(noSn)).toThrow(/Missing key 'gblock_1\.conv1\.weight_v' \(or 'gblock_1\.conv1\.weight'/);
+    expect(() => planConversion(noSn)).toThrow(
+      /Missing key 'gblock_1\.conv1\.weight_v' \(or 'gblock_1\.conv1\.weight'/,
+    );
   });
 });
 
@@ -170,7 +200,9 @@ describe('configs', () => {
   it('refuses a BigGAN-deep config.json that does not match the tensors', () => {
     const bad = JSON.parse(config('biggan-deep')!);
     bad.channel_width = 32;
-    expect(() => convertStateDict(deep, { configText: JSON.stringify(bad) })).toThrow(/channel_width = 32.*tensors say 16/);
+    expect(() => convertStateDict(deep, { configText: JSON.stringify(bad) })).toThrow(
+      /channel_width = 32.*tensors say 16/,
+    );
     bad.channel_width = 16;
     bad.layers[3][2] = 4;
     expect(() => convertStateDict(deep, { configText: JSON.stringify(bad) })).toThrow(ConfigError);
@@ -185,8 +217,19 @@ describe('configs', () => {
   it('infers the BigGAN config and applies eps overrides; checks given fields', () => {
     const shapes = shapesOf(readRawTensors('biggan', 'state_dict'));
     const arch = planConversion(shapes).architecture;
-    expect(arch).toMatchObject({ family: 'biggan', resolution: 128, dimZ: 120, chunkSize: 20, sharedDim: 128, bnEps: 1e-5, snEps: 1e-6 });
-    expect(planConversion(shapes, '{"BN_eps": 1e-4, "SN_eps": 1e-4}').architecture).toMatchObject({ bnEps: 1e-4, snEps: 1e-4 });
+    expect(arch).toMatchObject({
+      family: 'biggan',
+      resolution: 128,
+      dimZ: 120,
+      chunkSize: 20,
+      sharedDim: 128,
+      bnEps: 1e-5,
+      snEps: 1e-6,
+    });
+    expect(planConversion(shapes, '{"BN_eps": 1e-4, "SN_eps": 1e-4}').architecture).toMatchObject({
+      bnEps: 1e-4,
+      snEps: 1e-4,
+    });
     expect(() => planConversion(shapes, '{"dim_z": 128}')).toThrow(/dim_z = 128.*tensors say 120/);
     expect(() => planConversion(shapes, '{"G_attn": "32"}')).toThrow(/G_attn/);
   });
@@ -208,7 +251,9 @@ describe('configs', () => {
 
 function readKeyList(file: string): Map<string, number[]> {
   const shapes = new Map<string, number[]>();
-  for (const line of readFileSync(join(REFERENCE, 'keys', file), 'utf8').trim().split('\n')) {
+  for (const line of readFileSync(join(REFERENCE, 'keys', file), 'utf8')
+    .trim()
+    .split('\n')) {
     const [key, shape] = line.split('\t');
     shapes.set(key, JSON.parse(shape) as number[]);
   }
@@ -227,7 +272,9 @@ describe('full-size released architectures', () => {
     expect([...used].filter((k) => !shapes.has(k))).toEqual([]);
     const res = Number(/-(\d+)(-|\.)/.exec(file)![1]);
     expect(plan.architecture.resolution).toBe(res);
-    expect(plan.architecture.family).toBe(file.startsWith('keys_tfhub-') ? 'biggan-tfhub' : file.startsWith('keys_bp-') ? 'biggan' : 'biggan-deep');
+    expect(plan.architecture.family).toBe(
+      file.startsWith('keys_tfhub-') ? 'biggan-tfhub' : file.startsWith('keys_bp-') ? 'biggan' : 'biggan-deep',
+    );
     expect(plan.architecture.channelWidth).toBe(plan.architecture.family === 'biggan-deep' ? 128 : 96);
   });
 });

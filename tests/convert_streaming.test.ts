@@ -12,9 +12,12 @@ import { CHECKPOINTS, fixturePath, readRawTensors, type FixtureFamily } from './
 import { releasedLikeSpec } from './helpers/released_like';
 import { writeLegacy } from './helpers/torch_writer';
 
-const config = (family: FixtureFamily) => (family === 'biggan-tfhub' ? undefined : readFileSync(fixturePath(family, 'config.json'), 'utf8'));
+const config = (family: FixtureFamily) =>
+  family === 'biggan-tfhub' ? undefined : readFileSync(fixturePath(family, 'config.json'), 'utf8');
 
-const FILES = (Object.keys(CHECKPOINTS) as FixtureFamily[]).flatMap((family) => CHECKPOINTS[family].map((file) => [family, file] as const));
+const FILES = (Object.keys(CHECKPOINTS) as FixtureFamily[]).flatMap((family) =>
+  CHECKPOINTS[family].map((file) => [family, file] as const),
+);
 
 describe.each(FILES)('%s/%s converted tensor by tensor', (family, file) => {
   it('equals the whole-state_dict conversion, reading each used tensor once', async () => {
@@ -30,7 +33,14 @@ describe.each(FILES)('%s/%s converted tensor by tensor', (family, file) => {
     const streamed = await convertOpenCheckpoint(checkpoint, { configText: config(family) });
     expect(streamed.architecture).toEqual(whole.architecture);
     expect(streamed.weights.map((w) => w.name)).toEqual(whole.weights.map((w) => w.name));
-    streamed.weights.forEach((w, i) => expect(Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength).equals(Buffer.from(whole.weights[i].data.buffer, whole.weights[i].data.byteOffset, whole.weights[i].data.byteLength)), w.name).toBe(true));
+    streamed.weights.forEach((w, i) =>
+      expect(
+        Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength).equals(
+          Buffer.from(whole.weights[i].data.buffer, whole.weights[i].data.byteOffset, whole.weights[i].data.byteLength),
+        ),
+        w.name,
+      ).toBe(true),
+    );
     expect(new Set(reads).size).toBe(reads.length);
     expect(reads.every((k) => checkpoint.shapes.has(k))).toBe(true);
   });
@@ -44,7 +54,12 @@ describe.each(['biggan-deep', 'biggan-tfhub'] as const)('a released-like %s file
     for (const [name, want] of whole) {
       const got = await checkpoint.read(name);
       expect(got.shape, name).toEqual(want.shape);
-      expect(Buffer.from(got.data.buffer, got.data.byteOffset, got.data.byteLength).equals(Buffer.from(want.data.buffer, want.data.byteOffset, want.data.byteLength)), name).toBe(true);
+      expect(
+        Buffer.from(got.data.buffer, got.data.byteOffset, got.data.byteLength).equals(
+          Buffer.from(want.data.buffer, want.data.byteOffset, want.data.byteLength),
+        ),
+        name,
+      ).toBe(true);
     }
   });
 });

@@ -14,7 +14,13 @@ import { latentReaders, semanticDirections } from '../src/core/edit/sefa';
 import { formatSlotRange, parseSlotRange } from '../src/core/edit/slot_range';
 import { symmetricEigen } from '../src/core/edit/symmetric_eigen';
 import { varyClasses, varyLatents } from '../src/core/edit/variation';
-import { parseSampleRecord, recordForSample, recordLatents, serializeSampleRecord, type SampleRecord } from '../src/core/export/sample_record';
+import {
+  parseSampleRecord,
+  recordForSample,
+  recordLatents,
+  serializeSampleRecord,
+  type SampleRecord,
+} from '../src/core/export/sample_record';
 import { sampleLatents, slotSize, type Latents } from '../src/core/latent/latent_request';
 import { slotLayout, splitSlots } from '../src/core/latent/slot_latents';
 import type { LoadedModel } from '../src/core/model/load_generator';
@@ -25,9 +31,12 @@ import { loadFixtureModel } from './helpers/models';
 function knownMatrix(values: number[], u: number[]): { gram: Float64Array; q: number[][] } {
   const n = values.length;
   const uu = u.reduce((a, x) => a + x * x, 0);
-  const q = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0) - (2 * u[i] * u[j]) / uu));
+  const q = Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => (i === j ? 1 : 0) - (2 * u[i] * u[j]) / uu),
+  );
   const gram = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) gram[i * n + j] += q[i][k] * values[k] * q[j][k];
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) gram[i * n + j] += q[i][k] * values[k] * q[j][k];
   return { gram, q };
 }
 
@@ -38,7 +47,8 @@ const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 };
 
 function expectOrthonormal(vs: ArrayLike<number>[], tol: number): void {
-  for (let i = 0; i < vs.length; i++) for (let j = 0; j <= i; j++) expect(Math.abs(dot(vs[i], vs[j]) - (i === j ? 1 : 0))).toBeLessThan(tol);
+  for (let i = 0; i < vs.length; i++)
+    for (let j = 0; j <= i; j++) expect(Math.abs(dot(vs[i], vs[j]) - (i === j ? 1 : 0))).toBeLessThan(tol);
 }
 
 describe('symmetric eigensolver', () => {
@@ -59,9 +69,10 @@ describe('symmetric eigensolver', () => {
 
   it('agrees with power iteration on the top eigenpair of a random Gram matrix', () => {
     const n = 20;
-    const a = Array.from({ length: n * 30 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
+    const a = Array.from({ length: n * 30 }, (_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1);
     const gram = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < 30; k++) gram[i * n + j] += a[i * 30 + k] * a[j * 30 + k];
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) for (let k = 0; k < 30; k++) gram[i * n + j] += a[i * 30 + k] * a[j * 30 + k];
     let v = new Float64Array(n).fill(1);
     for (let it = 0; it < 2000; it++) {
       const w = new Float64Array(n);
@@ -69,7 +80,10 @@ describe('symmetric eigensolver', () => {
       const norm = Math.sqrt(dot(w, w));
       v = w.map((x) => x / norm);
     }
-    const lambda = dot(v, Array.from({ length: n }, (_, i) => dot(gram.subarray(i * n, (i + 1) * n), v)));
+    const lambda = dot(
+      v,
+      Array.from({ length: n }, (_, i) => dot(gram.subarray(i * n, (i + 1) * n), v)),
+    );
     const eig = symmetricEigen(gram, n);
     expect(eig.values[0]).toBeCloseTo(lambda, 9);
     expect(Math.abs(Math.abs(dot(eig.vectors[0], v)) - 1)).toBeLessThan(1e-9);
@@ -105,23 +119,26 @@ describe.each(['biggan', 'biggan-deep', 'biggan-tfhub'] as const)('semantic dire
     return g;
   }
 
-  it.each(['0', '1', '0-2', 'all'])('slots %s: orthonormal eigenvectors of the stacked Gram matrix, strongest first', async (range) => {
-    const slots = parseSlotRange(range, arch);
-    expect(formatSlotRange(slots, arch)).toBe(range);
-    const set = await semanticDirections(arch, (n) => model.weights.get(n), slots, 5);
-    const k = slotSize(arch);
-    expect(set.vectors).toHaveLength(5);
-    expectOrthonormal(set.vectors, 1e-5);
-    for (let i = 1; i < set.values.length; i++) expect(set.values[i]).toBeLessThanOrEqual(set.values[i - 1]);
-    const g = await referenceGram(slots);
-    set.vectors.forEach((v, d) => {
-      const gv = Array.from({ length: k }, (_, i) => dot(g.subarray(i * k, (i + 1) * k), v));
-      const lambda = dot(v, gv);
-      expect(Math.abs(lambda - set.values[d]) / set.values[0]).toBeLessThan(1e-4);
-      const residual = Math.sqrt(gv.reduce((a, x, i) => a + (x - lambda * v[i]) ** 2, 0));
-      expect(residual / set.values[0]).toBeLessThan(1e-3);
-    });
-  });
+  it.each(['0', '1', '0-2', 'all'])(
+    'slots %s: orthonormal eigenvectors of the stacked Gram matrix, strongest first',
+    async (range) => {
+      const slots = parseSlotRange(range, arch);
+      expect(formatSlotRange(slots, arch)).toBe(range);
+      const set = await semanticDirections(arch, (n) => model.weights.get(n), slots, 5);
+      const k = slotSize(arch);
+      expect(set.vectors).toHaveLength(5);
+      expectOrthonormal(set.vectors, 1e-5);
+      for (let i = 1; i < set.values.length; i++) expect(set.values[i]).toBeLessThanOrEqual(set.values[i - 1]);
+      const g = await referenceGram(slots);
+      set.vectors.forEach((v, d) => {
+        const gv = Array.from({ length: k }, (_, i) => dot(g.subarray(i * k, (i + 1) * k), v));
+        const lambda = dot(v, gv);
+        expect(Math.abs(lambda - set.values[d]) / set.values[0]).toBeLessThan(1e-4);
+        const residual = Math.sqrt(gv.reduce((a, x, i) => a + (x - lambda * v[i]) ** 2, 0));
+        expect(residual / set.values[0]).toBeLessThan(1e-3);
+      });
+    },
+  );
 
   it('leaks no tensor', async () => {
     const before = tf.memory().numTensors;
@@ -171,7 +188,9 @@ describe.each(['biggan', 'biggan-deep', 'biggan-tfhub'] as const)('semantic dire
     const only = splitSlots(slotLayout(arch), varyLatents(arch, drawn, { seed: 5, strength: 1, slots: [2] }));
     const base = splitSlots(slotLayout(arch), drawn);
     only.forEach((v, s) => (s === 2 ? expect(v).not.toEqual(base[s]) : expect(v).toEqual(base[s])));
-    expect(varyClasses([{ index: 1, weight: 1 }], arch.numClasses, 9)).toEqual(varyClasses([{ index: 1, weight: 1 }], arch.numClasses, 9));
+    expect(varyClasses([{ index: 1, weight: 1 }], arch.numClasses, 9)).toEqual(
+      varyClasses([{ index: 1, weight: 1 }], arch.numClasses, 9),
+    );
     const changed = varyClasses([{ index: 1, weight: 1 }], arch.numClasses, 9);
     expect(changed.length === 2 || changed[0].weight !== 1).toBe(true);
   });
@@ -197,15 +216,34 @@ describe.each(['biggan', 'biggan-deep', 'biggan-tfhub'] as const)('semantic dire
     const drawn: Latents = sampleLatents(arch, { seed: 8, truncation: 0.4, mode: 'scaled' });
     const set = await semanticDirections(arch, (n) => model.weights.get(n), [0], 2);
     const edits: DirectionEdit[] = [{ slots: [0], vector: set.vectors[0], amount: -1.5, index: 0, name: 'width' }];
-    const parent = { model: { hash: 'ab' }, classes: [{ index: 1, weight: 1 }], truncation: 0.4, mode: 'scaled', z: Array.from(drawn.z), seed: 8 };
+    const parent = {
+      model: { hash: 'ab' },
+      classes: [{ index: 1, weight: 1 }],
+      truncation: 0.4,
+      mode: 'scaled',
+      z: Array.from(drawn.z),
+      seed: 8,
+    };
     const record: SampleRecord = recordForSample(
       {
-        modelId: 'fixture', architecture: arch, contentHash: 'ab', classes: [{ index: 1, weight: 1 }], truncation: 0.4, mode: 'scaled',
-        seed: 8, z: drawn.z, slotZ: drawn.slotZ, backend: 'cpu',
+        modelId: 'fixture',
+        architecture: arch,
+        contentHash: 'ab',
+        classes: [{ index: 1, weight: 1 }],
+        truncation: 0.4,
+        mode: 'scaled',
+        seed: 8,
+        z: drawn.z,
+        slotZ: drawn.slotZ,
+        backend: 'cpu',
         lineage: {
           edits: editsToRecord(edits),
           variation: { seed: 3, strength: 0.5, parent: parentRef(parent) },
-          crossbreed: { parents: [parentRef(parent), parentRef({ ...parent, seed: 9 })], pick: 'a'.repeat(latentSlots(arch).length), classMix: 0.5 },
+          crossbreed: {
+            parents: [parentRef(parent), parentRef({ ...parent, seed: 9 })],
+            pick: 'a'.repeat(latentSlots(arch).length),
+            classMix: 0.5,
+          },
         },
       },
       0,

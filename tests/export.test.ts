@@ -10,7 +10,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeGif } from '../src/core/export/gif';
 import { encodePng, type RgbImage } from '../src/core/export/png';
 import { readSampleRecord } from '../src/core/export/png_metadata';
-import { PNG_TEXT_KEY, parseSampleRecord, recordForSample, serializeSampleRecord } from '../src/core/export/sample_record';
+import {
+  PNG_TEXT_KEY,
+  parseSampleRecord,
+  recordForSample,
+  serializeSampleRecord,
+} from '../src/core/export/sample_record';
 import { classVector } from '../src/core/latent/class_vector';
 import type { LoadedModel } from '../src/core/model/load_generator';
 import { interpolationInputs } from '../src/core/sampling/interpolation';
@@ -38,7 +43,14 @@ describe('settings records in PNGs', () => {
   it('restores the same pixels from an exported PNG, per-block z included', async () => {
     const arch = model.generator.architecture;
     const settings: SampleSettings = {
-      classes: [{ index: 207, weight: 0.7 }, { index: 933, weight: 0.3 }], truncation: 0.45, mode: 'threshold', seed: 41, batch: 2,
+      classes: [
+        { index: 207, weight: 0.7 },
+        { index: 933, weight: 0.3 },
+      ],
+      truncation: 0.45,
+      mode: 'threshold',
+      seed: 41,
+      batch: 2,
       slots: [undefined, undefined, { seed: 5 }, undefined, { strength: 0.5 }],
     };
     const inputs = inputsFromSettings(model.generator, settings);
@@ -47,29 +59,59 @@ describe('settings records in PNGs', () => {
     images.dispose();
     const size = arch.resolution * arch.resolution * 3;
     const second = all.subarray(size, 2 * size);
-    const record = recordForSample({
-      modelId: 'fixture-deep', architecture: arch, contentHash: model.topology.contentHash, classes: settings.classes,
-      truncation: settings.truncation, mode: settings.mode, seed: settings.seed, slots: settings.slots, locked: [false, true],
-      z: inputs.latents.z, slotZ: inputs.latents.slotZ, backend: 'wasm',
-    }, 1, APP);
-    const png = encodePng({ width: arch.resolution, height: arch.resolution, data: second }, { [PNG_TEXT_KEY]: serializeSampleRecord(record) });
+    const record = recordForSample(
+      {
+        modelId: 'fixture-deep',
+        architecture: arch,
+        contentHash: model.topology.contentHash,
+        classes: settings.classes,
+        truncation: settings.truncation,
+        mode: settings.mode,
+        seed: settings.seed,
+        slots: settings.slots,
+        locked: [false, true],
+        z: inputs.latents.z,
+        slotZ: inputs.latents.slotZ,
+        backend: 'wasm',
+      },
+      1,
+      APP,
+    );
+    const png = encodePng(
+      { width: arch.resolution, height: arch.resolution, data: second },
+      { [PNG_TEXT_KEY]: serializeSampleRecord(record) },
+    );
 
     const decoded = decode(png);
     expect(Uint8Array.from(decoded.data as Uint8Array)).toEqual(second);
     const back = readSampleRecord(png, arch);
-    expect(back).toMatchObject({ seed: 42, truncation: 0.45, mode: 'threshold', model: { id: 'fixture-deep', hash: model.topology.contentHash } });
+    expect(back).toMatchObject({
+      seed: 42,
+      truncation: 0.45,
+      mode: 'threshold',
+      model: { id: 'fixture-deep', hash: model.topology.contentHash },
+    });
     expect(back.slots[1]).toEqual({ locked: true });
     expect(back.slots[2]).toEqual({ seed: 5 });
 
     // Restoring from the settings alone (seed + slots) and from the exact z give the same pixels.
-    const fromSettings = generateFromInputs(model.generator, inputsFromSettings(model.generator, {
-      classes: back.classes, truncation: back.truncation, mode: back.mode, seed: back.seed,
-      slots: back.slots.map((s) => (s ? { seed: s.seed, strength: s.strength } : undefined)),
-    }));
+    const fromSettings = generateFromInputs(
+      model.generator,
+      inputsFromSettings(model.generator, {
+        classes: back.classes,
+        truncation: back.truncation,
+        mode: back.mode,
+        seed: back.seed,
+        slots: back.slots.map((s) => (s ? { seed: s.seed, strength: s.strength } : undefined)),
+      }),
+    );
     expect(await pixels(fromSettings)).toEqual(second);
     fromSettings.dispose();
     const exact = generateFromInputs(model.generator, {
-      z: Float32Array.from(back.z), classVector: classVector(arch.numClasses, back.classes), batch: 1, truncation: back.truncation,
+      z: Float32Array.from(back.z),
+      classVector: classVector(arch.numClasses, back.classes),
+      batch: 1,
+      truncation: back.truncation,
       slotZ: back.slotZ?.map((v) => (v ? Float32Array.from(v) : undefined)),
     });
     expect(await pixels(exact)).toEqual(second);
@@ -80,18 +122,36 @@ describe('settings records in PNGs', () => {
     const img: RgbImage = { width: 2, height: 2, data: new Uint8Array(12) };
     expect(() => readSampleRecord(new TextEncoder().encode('GIF89a not a png'))).toThrow(/not a PNG/);
     expect(() => readSampleRecord(encodePng(img))).toThrow(/no BigGAN Explorer settings/);
-    expect(() => readSampleRecord(encodePng(img, { [PNG_TEXT_KEY]: '{"format": "biggan-explorer-sample", "ver' }))).toThrow(/damaged: its JSON/);
-    const good = JSON.parse(serializeSampleRecord({
-      format: 'biggan-explorer-sample', version: 1, app: APP, model: { id: 'm', hash: 'h', family: 'biggan', resolution: 128 },
-      classes: [{ index: 1, weight: 1 }], truncation: 0.5, mode: 'scaled', seed: 1, slots: [], z: [0.1], backend: 'wasm',
-    }));
+    expect(() =>
+      readSampleRecord(encodePng(img, { [PNG_TEXT_KEY]: '{"format": "biggan-explorer-sample", "ver' })),
+    ).toThrow(/damaged: its JSON/);
+    const good = JSON.parse(
+      serializeSampleRecord({
+        format: 'biggan-explorer-sample',
+        version: 1,
+        app: APP,
+        model: { id: 'm', hash: 'h', family: 'biggan', resolution: 128 },
+        classes: [{ index: 1, weight: 1 }],
+        truncation: 0.5,
+        mode: 'scaled',
+        seed: 1,
+        slots: [],
+        z: [0.1],
+        backend: 'wasm',
+      }),
+    );
     expect(() => parseSampleRecord(JSON.stringify(good))).not.toThrow();
     const tamper = (patch: object) => () => parseSampleRecord(JSON.stringify({ ...good, ...patch }));
     expect(tamper({ truncation: 7 })).toThrow(/Truncation must be between/);
     expect(tamper({ seed: -3 })).toThrow(/seed/);
     expect(tamper({ mode: 'sideways' })).toThrow(/mode 'sideways' is unknown/);
     expect(tamper({ classes: [{ index: 5000, weight: 1 }] })).not.toThrow();
-    expect(() => parseSampleRecord(JSON.stringify({ ...good, classes: [{ index: 5000, weight: 1 }] }), model.generator.architecture)).toThrow(/class 5000 does not exist/);
+    expect(() =>
+      parseSampleRecord(
+        JSON.stringify({ ...good, classes: [{ index: 5000, weight: 1 }] }),
+        model.generator.architecture,
+      ),
+    ).toThrow(/class 5000 does not exist/);
     expect(tamper({ z: ['a'] })).toThrow(/z is not a list of numbers/);
     expect(tamper({ format: 'other' })).toThrow(/format/);
     // Pixels are never decoded to read the record, so a PNG that declares huge pixels costs nothing.
@@ -106,18 +166,37 @@ describe('interpolation', () => {
     await setBackend('wasm');
     const model = await loadFixtureModel('biggan');
     const arch = model.generator.architecture;
-    const a = inputsFromSettings(model.generator, { classes: [{ index: 1, weight: 1 }], truncation: 0.6, mode: 'scaled', seed: 1 });
-    const b = inputsFromSettings(model.generator, { classes: [{ index: 2, weight: 1 }], truncation: 0.6, mode: 'scaled', seed: 2 });
+    const a = inputsFromSettings(model.generator, {
+      classes: [{ index: 1, weight: 1 }],
+      truncation: 0.6,
+      mode: 'scaled',
+      seed: 1,
+    });
+    const b = inputsFromSettings(model.generator, {
+      classes: [{ index: 2, weight: 1 }],
+      truncation: 0.6,
+      mode: 'scaled',
+      seed: 2,
+    });
     const steps = 5;
-    const inputs = interpolationInputs(arch, { z: a.z, classes: [{ index: 1, weight: 1 }], truncation: 0.6 },
-      { z: b.z, classes: [{ index: 2, weight: 1 }], truncation: 0.6 }, steps, 'both');
+    const inputs = interpolationInputs(
+      arch,
+      { z: a.z, classes: [{ index: 1, weight: 1 }], truncation: 0.6 },
+      { z: b.z, classes: [{ index: 2, weight: 1 }], truncation: 0.6 },
+      steps,
+      'both',
+    );
     expect(Array.from(inputs.z.subarray(0, a.z.length))).toEqual(Array.from(a.z));
     expect(Array.from(inputs.z.subarray((steps - 1) * a.z.length))).toEqual(Array.from(b.z.map((v) => Math.fround(v))));
     const images = generateFromInputs(model.generator, inputs);
     const all = await pixels(images);
     images.dispose();
     const size = arch.resolution ** 2 * 3;
-    const frames = Array.from({ length: steps }, (_, i) => ({ width: arch.resolution, height: arch.resolution, data: all.subarray(i * size, (i + 1) * size) }));
+    const frames = Array.from({ length: steps }, (_, i) => ({
+      width: arch.resolution,
+      height: arch.resolution,
+      data: all.subarray(i * size, (i + 1) * size),
+    }));
     const gif = new GifReader(Buffer.from(encodeGif(frames, 100)));
     expect(gif.numFrames()).toBe(steps);
     expect([gif.width, gif.height]).toEqual([arch.resolution, arch.resolution]);

@@ -86,18 +86,22 @@ describe.each(NODE_BACKENDS)('on the %s backend', (backend) => {
 
   describe.each(FAMILIES)('%s', (family) => {
     const paths = backend === 'cpu' ? FORCED.slice(-1) : FORCED;
-    it.each(paths)(`%s: every image within ${TOLERANCE} of its reference; load, run, dispose leaves no tensor`, async (_, options) => {
-      const opts = options(await twoImageLimit(family));
-      const before = tf.memory().numTensors;
-      const model = await loadWith(family, opts);
-      try {
-        if (opts.maxActivationBytes) expect(subBatchSize(model.generator.architecture, opts.maxActivationBytes)).toBe(2);
-        expect(await worstError(model, family)).toBeLessThan(TOLERANCE);
-      } finally {
-        model.generator.dispose();
-      }
-      expect(tf.memory().numTensors).toBe(before);
-    });
+    it.each(paths)(
+      `%s: every image within ${TOLERANCE} of its reference; load, run, dispose leaves no tensor`,
+      async (_, options) => {
+        const opts = options(await twoImageLimit(family));
+        const before = tf.memory().numTensors;
+        const model = await loadWith(family, opts);
+        try {
+          if (opts.maxActivationBytes)
+            expect(subBatchSize(model.generator.architecture, opts.maxActivationBytes)).toBe(2);
+          expect(await worstError(model, family)).toBeLessThan(TOLERANCE);
+        } finally {
+          model.generator.dispose();
+        }
+        expect(tf.memory().numTensors).toBe(before);
+      },
+    );
   });
 });
 
@@ -108,12 +112,30 @@ describe('the wasm backend fast Slice kernel', () => {
 
   /** Slices of a [3, 5, 7, 40] tensor: contiguous, short runs (<= 16) and long runs (> 16). */
   const SLICES: [number[], number[]][] = [
-    [[1, 0, 0, 0], [1, -1, -1, -1]],
-    [[0, 1, 2, 0], [3, 3, 4, 40]],
-    [[2, 4, 6, 5], [1, 1, 1, 7]],
-    [[0, 0, 0, 3], [-1, -1, -1, 10]],
-    [[0, 2, 1, 1], [2, 2, 5, 30]],
-    [[1, 1, 1, 1], [0, 2, 2, 2]],
+    [
+      [1, 0, 0, 0],
+      [1, -1, -1, -1],
+    ],
+    [
+      [0, 1, 2, 0],
+      [3, 3, 4, 40],
+    ],
+    [
+      [2, 4, 6, 5],
+      [1, 1, 1, 7],
+    ],
+    [
+      [0, 0, 0, 3],
+      [-1, -1, -1, 10],
+    ],
+    [
+      [0, 2, 1, 1],
+      [2, 2, 5, 30],
+    ],
+    [
+      [1, 1, 1, 1],
+      [0, 2, 2, 2],
+    ],
   ];
 
   async function slices(): Promise<Float32Array[]> {
@@ -164,8 +186,20 @@ describe('sub-batch sizes of the released models', () => {
     channel_width: 128,
     num_classes: 1000,
     layers: [
-      [false, 16, 16], [true, 16, 16], [false, 16, 16], [true, 16, 8], [false, 8, 8], [true, 8, 8], [false, 8, 8],
-      [true, 8, 4], [false, 4, 4], [true, 4, 2], [false, 2, 2], [true, 2, 1], [false, 1, 1], [true, 1, 1],
+      [false, 16, 16],
+      [true, 16, 16],
+      [false, 16, 16],
+      [true, 16, 8],
+      [false, 8, 8],
+      [true, 8, 8],
+      [false, 8, 8],
+      [true, 8, 4],
+      [false, 4, 4],
+      [true, 4, 2],
+      [false, 2, 2],
+      [true, 2, 1],
+      [false, 1, 1],
+      [true, 1, 1],
     ],
     attention_layer_position: 8,
     eps: 1e-4,
@@ -185,7 +219,9 @@ describe('sub-batch sizes of the released models', () => {
   it('refuses with a clear error when one image exceeds a GPU buffer limit', () => {
     const tooSmall = { bytes: 64 * 2 ** 20, hard: true };
     expect(() => maxSubBatch(deep512, tooSmall)).toThrow(SettingsError);
-    expect(() => maxSubBatch(deep512, tooSmall)).toThrow(/needs 128\.0 MiB .* allows 64\.0 MiB per buffer.*wasm backend/);
+    expect(() => maxSubBatch(deep512, tooSmall)).toThrow(
+      /needs 128\.0 MiB .* allows 64\.0 MiB per buffer.*wasm backend/,
+    );
     // The wasm heap budget is soft: one image still runs.
     expect(maxSubBatch(deep512, { bytes: 64 * 2 ** 20, hard: false })).toBe(1);
   });

@@ -13,7 +13,9 @@ describe('float16 encoding', () => {
   it('round-trips every finite half value through tf.io.decodeWeights', async () => {
     await setBackend('cpu');
     const bits = new Uint16Array(65536).map((_, i) => i);
-    const decoded = tf.io.decodeWeights(bits.buffer, [{ name: 'w', shape: [65536], dtype: 'float32', quantization: { dtype: 'float16' } }]);
+    const decoded = tf.io.decodeWeights(bits.buffer, [
+      { name: 'w', shape: [65536], dtype: 'float32', quantization: { dtype: 'float16' } },
+    ]);
     const values = (await decoded.w.data()) as Float32Array;
     decoded.w.dispose();
     for (let i = 0; i < 65536; i++) {
@@ -46,7 +48,10 @@ describe('a float16 model', () => {
       classVector: tf.tensor2d(c.data, [1, c.shape[1]]),
       truncation: readCase('biggan-deep', 'case0').truncation!,
     });
-    const err = maxAbsDiff(await out.data(), nchwToNhwc(readFixtureNpy('biggan-deep', 'cases', 'case0', 'out_nchw.npy')));
+    const err = maxAbsDiff(
+      await out.data(),
+      nchwToNhwc(readFixtureNpy('biggan-deep', 'cases', 'case0', 'out_nchw.npy')),
+    );
     console.log(`float16 weights: output max abs error ${err.toExponential(2)} (float32: < 2e-6)`);
     expect(err).toBeLessThan(2e-2);
     model.generator.dispose();

@@ -23,22 +23,46 @@ const fetchFn = (url: string, init?: RequestInit) => fetch(url, init);
 
 describe('hf: references', () => {
   it('parses owner/repo and an optional revision, and refuses anything else', () => {
-    expect(parseHubRef('hf:osanseviero/BigGAN-deep-128')).toEqual({ repo: 'osanseviero/BigGAN-deep-128', revision: 'main' });
+    expect(parseHubRef('hf:osanseviero/BigGAN-deep-128')).toEqual({
+      repo: 'osanseviero/BigGAN-deep-128',
+      revision: 'main',
+    });
     expect(parseHubRef('hf:a/b@v1.0')).toEqual({ repo: 'a/b', revision: 'v1.0' });
     expect(formatHubRef(parseHubRef('hf:a/b@main'))).toBe('hf:a/b');
-    for (const bad of ['hf:', 'hf:nobody', 'hf:a/b/c', 'hf:../x', 'hf:a/b@', 'hf:a/b@x/../y', 'osanseviero/BigGAN-deep-128', 'hf:a b/c']) {
+    for (const bad of [
+      'hf:',
+      'hf:nobody',
+      'hf:a/b/c',
+      'hf:../x',
+      'hf:a/b@',
+      'hf:a/b@x/../y',
+      'osanseviero/BigGAN-deep-128',
+      'hf:a b/c',
+    ]) {
       expect(() => parseHubRef(bad), bad).toThrow(/not a Hub reference/);
     }
   });
 
   it('picks the checkpoint of each layout we read, and its config.json', () => {
     const files = (...paths: string[]) => paths.map((path) => ({ path }));
-    expect(pickCheckpoint(files('README.md', 'config.json', 'pytorch_model.bin'))).toMatchObject({ checkpoint: { path: 'pytorch_model.bin' }, config: { path: 'config.json' }, layout: 'biggan-deep' });
-    expect(pickCheckpoint(files('biggan256-release.pt'))).toMatchObject({ checkpoint: { path: 'biggan256-release.pt' }, layout: 'tfhub-biggan' });
-    expect(pickCheckpoint(files('weights/138k/G_ema.pth', 'weights/138k/config.json'))).toMatchObject({ checkpoint: { path: 'weights/138k/G_ema.pth' }, config: { path: 'weights/138k/config.json' } });
+    expect(pickCheckpoint(files('README.md', 'config.json', 'pytorch_model.bin'))).toMatchObject({
+      checkpoint: { path: 'pytorch_model.bin' },
+      config: { path: 'config.json' },
+      layout: 'biggan-deep',
+    });
+    expect(pickCheckpoint(files('biggan256-release.pt'))).toMatchObject({
+      checkpoint: { path: 'biggan256-release.pt' },
+      layout: 'tfhub-biggan',
+    });
+    expect(pickCheckpoint(files('weights/138k/G_ema.pth', 'weights/138k/config.json'))).toMatchObject({
+      checkpoint: { path: 'weights/138k/G_ema.pth' },
+      config: { path: 'weights/138k/config.json' },
+    });
     expect(pickCheckpoint(files('model.safetensors'))?.layout).toBe('safetensors');
     // The top-level file wins over a copy in a folder.
-    expect(pickCheckpoint(files('old/pytorch_model.bin', 'pytorch_model.bin'))?.checkpoint.path).toBe('pytorch_model.bin');
+    expect(pickCheckpoint(files('old/pytorch_model.bin', 'pytorch_model.bin'))?.checkpoint.path).toBe(
+      'pytorch_model.bin',
+    );
     expect(pickCheckpoint(files('README.md', 'tf_model.h5', 'G.pth'))).toBeNull();
   });
 });
@@ -50,7 +74,13 @@ describe('the Hub API and downloads, against the local Hub', () => {
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'biggan-hub-test-'));
     hub = await startHubServer({
-      'someone/BigGAN-deep-fixture': { files: { 'pytorch_model.bin': { bytes: checkpoint, cutAfter: 3_000_000 }, 'config.json': { bytes: config }, 'README.md': { bytes: new TextEncoder().encode('# hi') } } },
+      'someone/BigGAN-deep-fixture': {
+        files: {
+          'pytorch_model.bin': { bytes: checkpoint, cutAfter: 3_000_000 },
+          'config.json': { bytes: config },
+          'README.md': { bytes: new TextEncoder().encode('# hi') },
+        },
+      },
       'someone/biggan-nothing-here': { files: { 'tf_model.h5': { bytes: new Uint8Array(10) } } },
       'someone/bert-base': { files: { 'pytorch_model.bin': { bytes: new Uint8Array(10) } } },
       'flaky/files': {
@@ -78,9 +108,15 @@ describe('the Hub API and downloads, against the local Hub', () => {
   });
 
   it('says plainly when a repository is missing, or holds no checkpoint', async () => {
-    await expect(resolveHubModel(hub.origin, parseHubRef('hf:nobody/missing'), fetchFn)).rejects.toThrow(/no public repository hf:nobody\/missing \(HTTP 401\)/);
-    await expect(resolveHubModel(hub.origin, parseHubRef('hf:someone/BigGAN-deep-fixture@v9'), fetchFn)).rejects.toThrow(HubError);
-    await expect(resolveHubModel(hub.origin, parseHubRef('hf:someone/biggan-nothing-here'), fetchFn)).rejects.toThrow(/holds no checkpoint we read.*tf_model\.h5/);
+    await expect(resolveHubModel(hub.origin, parseHubRef('hf:nobody/missing'), fetchFn)).rejects.toThrow(
+      /no public repository hf:nobody\/missing \(HTTP 401\)/,
+    );
+    await expect(
+      resolveHubModel(hub.origin, parseHubRef('hf:someone/BigGAN-deep-fixture@v9'), fetchFn),
+    ).rejects.toThrow(HubError);
+    await expect(resolveHubModel(hub.origin, parseHubRef('hf:someone/biggan-nothing-here'), fetchFn)).rejects.toThrow(
+      /holds no checkpoint we read.*tf_model\.h5/,
+    );
   });
 
   it('searches the Hub and keeps only repositories with a checkpoint we read', async () => {
@@ -98,7 +134,9 @@ describe('the Hub API and downloads, against the local Hub', () => {
     expect(bytes.length).toBe(checkpoint.length);
     expect(Buffer.compare(Buffer.from(bytes), Buffer.from(checkpoint))).toBe(0);
     expect(Math.max(...seen)).toBe(1);
-    const ranged = hub.requests.filter((r) => r.origin === 'storage' && r.path.endsWith('/pytorch_model.bin') && r.range);
+    const ranged = hub.requests.filter(
+      (r) => r.origin === 'storage' && r.path.endsWith('/pytorch_model.bin') && r.range,
+    );
     expect(ranged.length).toBe(1);
     // It resumes where its bytes ended: past 0, not past the cut (a reset drops what was still in flight).
     const from = Number(/bytes=(\d+)-/.exec(ranged[0].range!)![1]);
@@ -114,16 +152,24 @@ describe('the Hub API and downloads, against the local Hub', () => {
   });
 
   it('names an HTML page served instead of the file, a 404, and a connection that keeps dropping', async () => {
-    await expect(downloadBytes(`${hub.origin}/flaky/files/resolve/main/login.bin`)).rejects.toThrow(/sent a web page \(HTML\) instead of the file/);
+    await expect(downloadBytes(`${hub.origin}/flaky/files/resolve/main/login.bin`)).rejects.toThrow(
+      /sent a web page \(HTML\) instead of the file/,
+    );
     const gone = downloadBytes(`${hub.origin}/flaky/files/resolve/main/gone.bin`);
     await expect(gone).rejects.toThrow(HttpError);
-    await expect(downloadBytes(`${hub.origin}/flaky/files/resolve/main/gone.bin`)).rejects.toThrow(/HTTP 404.*no file at this address/);
-    await expect(downloadBytes(`${hub.origin}/flaky/files/resolve/main/always-cut.bin`, { retryDelayMs: 1, maxResumes: 2 })).rejects.toThrow(NetworkError);
+    await expect(downloadBytes(`${hub.origin}/flaky/files/resolve/main/gone.bin`)).rejects.toThrow(
+      /HTTP 404.*no file at this address/,
+    );
+    await expect(
+      downloadBytes(`${hub.origin}/flaky/files/resolve/main/always-cut.bin`, { retryDelayMs: 1, maxResumes: 2 }),
+    ).rejects.toThrow(NetworkError);
   });
 
   it('cancels a download', async () => {
     const ctrl = new AbortController();
-    const p = downloadBytes(`${hub.origin}/someone/BigGAN-deep-fixture/resolve/main/config.json`, { signal: ctrl.signal });
+    const p = downloadBytes(`${hub.origin}/someone/BigGAN-deep-fixture/resolve/main/config.json`, {
+      signal: ctrl.signal,
+    });
     ctrl.abort();
     await expect(p).rejects.toThrow(/cancelled/i);
   });
@@ -131,14 +177,24 @@ describe('the Hub API and downloads, against the local Hub', () => {
   it('biggan convert hf:owner/repo downloads, converts and writes the model', async () => {
     const BIN = resolve(__dirname, '../bin/biggan.mjs');
     const dir = join(out, 'deep');
-    const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'convert', 'hf:someone/BigGAN-deep-fixture', '--out', dir, '--hub', hub.origin], { maxBuffer: 1 << 24 });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [BIN, 'convert', 'hf:someone/BigGAN-deep-fixture', '--out', dir, '--hub', hub.origin],
+      { maxBuffer: 1 << 24 },
+    );
     expect(stdout).toMatch(/wrote .*model\.json/);
     expect(existsSync(join(dir, 'model.json'))).toBe(true);
-    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { modelTopology: { architecture: { family: string } } };
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as {
+      modelTopology: { architecture: { family: string } };
+    };
     expect(json.modelTopology.architecture.family).toBe('biggan-deep');
-    const missing = await promisify(execFile)(process.execPath, [BIN, 'convert', 'hf:nobody/missing', '--out', join(out, 'x')], {
-      env: { ...process.env, BIGGAN_HUB: hub.origin },
-    }).catch((e: { code: number; stderr: string }) => e);
+    const missing = await promisify(execFile)(
+      process.execPath,
+      [BIN, 'convert', 'hf:nobody/missing', '--out', join(out, 'x')],
+      {
+        env: { ...process.env, BIGGAN_HUB: hub.origin },
+      },
+    ).catch((e: { code: number; stderr: string }) => e);
     expect((missing as { code: number }).code).not.toBe(0);
     expect((missing as { stderr: string }).stderr).toMatch(/no public repository hf:nobody\/missing/);
   });

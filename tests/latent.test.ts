@@ -86,13 +86,20 @@ describe.each(['biggan-deep', 'biggan'] as const)('%s latent controls', (family)
     const slots = latentSlots(arch).map(() => ({ seed: settings.seed }));
     expect(maxAbsDiff(await render(model, { ...settings, slots }), base)).toBe(0);
     const mid = latentSlots(arch).length - 2;
-    expect(maxAbsDiff(await render(model, { ...settings, slots: { [mid]: { seed: settings.seed } } as never }), base)).toBe(0);
+    expect(
+      maxAbsDiff(await render(model, { ...settings, slots: { [mid]: { seed: settings.seed } } as never }), base),
+    ).toBe(0);
   });
 
   it('changes only the overridden slot', () => {
     const slot = 2;
     const a = sampleLatents(arch, { seed: 5, truncation: 0.7, mode: 'scaled' });
-    const b = sampleLatents(arch, { seed: 5, truncation: 0.7, mode: 'scaled', slots: [undefined, undefined, { seed: 99 }] });
+    const b = sampleLatents(arch, {
+      seed: 5,
+      truncation: 0.7,
+      mode: 'scaled',
+      slots: [undefined, undefined, { seed: 99 }],
+    });
     if (family === 'biggan') {
       const size = a.z.length / latentSlots(arch).length;
       for (let s = 0; s < latentSlots(arch).length; s++) {

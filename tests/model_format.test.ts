@@ -20,7 +20,9 @@ describe('model.json checks', () => {
     expect(readTopology(topology()).architecture.family).toBe('biggan');
     expect(() => readTopology(undefined)).toThrow(/no BigGAN Explorer description/);
     expect(() => readTopology({ ...topology(), formatVersion: 99 })).toThrow(/format version 99/);
-    expect(() => readTopology({ ...topology(), architecture: { family: 'stylegan' } })).toThrow(/Unknown model family 'stylegan'/);
+    expect(() => readTopology({ ...topology(), architecture: { family: 'stylegan' } })).toThrow(
+      /Unknown model family 'stylegan'/,
+    );
     const absurd = topology();
     (absurd.architecture as { resolution: number }).resolution = 1e9;
     expect(() => readTopology(absurd)).toThrow(/resolution must be a whole number/);
@@ -49,11 +51,15 @@ describe('model.json checks', () => {
   it('refuses a TF Hub model whose standing statistics are missing or the wrong size', async () => {
     const model = await serializeFixture('biggan-tfhub');
     const art = artifactsFromSerialized(model);
-    art.weightSpecs = art.weightSpecs!.map((s) => (s.name === 'gblock_1.hyperbn.crossreplicabn.standing_means' ? { ...s, name: 'elsewhere' } : s));
+    art.weightSpecs = art.weightSpecs!.map((s) =>
+      s.name === 'gblock_1.hyperbn.crossreplicabn.standing_means' ? { ...s, name: 'elsewhere' } : s,
+    );
     await expect(loadGenerator(art)).rejects.toThrow(/no batch-norm statistics for 'gblock_1.hyperbn.crossreplicabn'/);
     const rows = structuredClone(model.modelJson.modelTopology);
     (rows.architecture as { nStats: number }).nStats = 40;
-    await expect(loadGenerator({ ...artifactsFromSerialized(model), modelTopology: rows })).rejects.toThrow(/not 40 rows of/);
+    await expect(loadGenerator({ ...artifactsFromSerialized(model), modelTopology: rows })).rejects.toThrow(
+      /not 40 rows of/,
+    );
   });
 
   it('refuses shards that do not match the manifest', async () => {

@@ -24,7 +24,10 @@ describe.each(CHECKPOINTS[FAMILY])('TF Hub fixture %s', (file) => {
       const got = tensors.get(name)!;
       expect(got.shape, name).toEqual(want.shape);
       expect(got.dtype, name).toBe('float32');
-      expect(Buffer.from(got.data.buffer, got.data.byteOffset, got.data.byteLength).equals(Buffer.from(want.data.buffer)), name).toBe(true);
+      expect(
+        Buffer.from(got.data.buffer, got.data.byteOffset, got.data.byteLength).equals(Buffer.from(want.data.buffer)),
+        name,
+      ).toBe(true);
     }
     const converted = convertStateDict(tensors);
     expect(converted.architecture.family).toBe(FAMILY);

@@ -11,7 +11,15 @@ import { artifactsFromSerialized } from '../src/core/model/in_memory_artifacts';
 import { loadGenerator, type LoadedModel } from '../src/core/model/load_generator';
 import { serializeModel } from '../src/core/model/model_format';
 import { NODE_BACKENDS, setBackend } from './helpers/backends';
-import { caseNames, fullFixtures, maxAbsDiff, nchwToNhwc, readCase, readFixtureNpy, readRawTensors } from './helpers/fixtures';
+import {
+  caseNames,
+  fullFixtures,
+  maxAbsDiff,
+  nchwToNhwc,
+  readCase,
+  readFixtureNpy,
+  readRawTensors,
+} from './helpers/fixtures';
 import { tfhubPreDividedStateDict } from './helpers/tfhub_old_form';
 
 const TOLERANCE = 1e-4;

@@ -9,7 +9,9 @@ import { describe, expect, it } from 'vitest';
 const PYTHON = '/usr/bin/python3';
 const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
 if (!hasTorch) {
-  console.warn('NOTICE: python3-torch is not installed (apt-get install python3-torch): the training smoke test is skipped.');
+  console.warn(
+    'NOTICE: python3-torch is not installed (apt-get install python3-torch): the training smoke test is skipped.',
+  );
 }
 
 describe('training recipe', () => {

@@ -41,7 +41,12 @@ describe('TF Hub BigGAN truncation, as TF Hub does it', () => {
 
   it.each(['scaled', 'threshold'] as const)('in %s mode the same t picks the standing statistics', async (mode) => {
     const { generator } = await loadFixtureModel('biggan-tfhub');
-    const inputs = inputsFromSettings(generator, { classes: [{ index: 207, weight: 1 }], truncation: 0.3, mode, seed: 4 });
+    const inputs = inputsFromSettings(generator, {
+      classes: [{ index: 207, weight: 1 }],
+      truncation: 0.3,
+      mode,
+      seed: 4,
+    });
     expect(inputs.truncation).toBe(0.3);
     const atT = generateFromInputs(generator, inputs);
     const atOne = generateFromInputs(generator, { ...inputs, truncation: 1 });

@@ -29,7 +29,12 @@ async function load(family: FixtureFamily, options: GeneratorOptions = {}): Prom
 }
 
 /** The given cases as one batch; returns each image's max abs error against its reference. */
-async function caseErrors(model: LoadedModel, family: FixtureFamily, names: string[], truncation: number): Promise<number[]> {
+async function caseErrors(
+  model: LoadedModel,
+  family: FixtureFamily,
+  names: string[],
+  truncation: number,
+): Promise<number[]> {
   const rows = (file: string) => {
     const arrays = names.map((n) => readFixtureNpy(family, 'cases', n, file));
     const data = new Float32Array(arrays.reduce((a, x) => a + x.data.length, 0));
@@ -47,7 +52,8 @@ async function caseErrors(model: LoadedModel, family: FixtureFamily, names: stri
   );
 }
 
-const truncationOf = (family: FixtureFamily, name: string) => (family === 'biggan-deep' ? (readCase(family, name).truncation ?? 1) : 1);
+const truncationOf = (family: FixtureFamily, name: string) =>
+  family === 'biggan-deep' ? (readCase(family, name).truncation ?? 1) : 1;
 
 describe('WebGPU in Node (Dawn)', () => {
   beforeAll(async () => {
@@ -113,10 +119,14 @@ describe('WebGPU in Node (Dawn)', () => {
 
 describe('WebGPU in Node without an adapter', () => {
   it('`biggan sample --backend webgpu` says in one line what to install or which backend to use', async () => {
-    const run = promisify(execFile)('node', ['bin/biggan.mjs', 'sample', '--backend', 'webgpu', '--out', '/tmp/never.png'], {
-      env: { ...process.env, VK_ICD_FILENAMES: '/nonexistent/icd.json' },
-      timeout: 60_000,
-    });
+    const run = promisify(execFile)(
+      'node',
+      ['bin/biggan.mjs', 'sample', '--backend', 'webgpu', '--out', '/tmp/never.png'],
+      {
+        env: { ...process.env, VK_ICD_FILENAMES: '/nonexistent/icd.json' },
+        timeout: 60_000,
+      },
+    );
     const failed = await run.then(
       () => null,
       (e: { code: number; stderr: string }) => e,

@@ -18,7 +18,11 @@ import type { Generator } from '../../src/core/nets/generator';
 import { compilePipelines } from '../../src/worker/compile_pipelines';
 
 const { values } = parseArgs({
-  options: { model: { type: 'string', default: DEFAULT_MODEL_PATH }, batch: { type: 'string', default: '1' }, runs: { type: 'string', default: '5' } },
+  options: {
+    model: { type: 'string', default: DEFAULT_MODEL_PATH },
+    batch: { type: 'string', default: '1' },
+    runs: { type: 'string', default: '5' },
+  },
 });
 const batch = Number(values.batch);
 const runs = Number(values.runs);
@@ -37,7 +41,9 @@ async function draw(generator: Generator): Promise<number> {
 
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 
-async function side(warmUp: boolean): Promise<{ compileMs: number; programs: number; firstMs: number; steadyMs: number }> {
+async function side(
+  warmUp: boolean,
+): Promise<{ compileMs: number; programs: number; firstMs: number; steadyMs: number }> {
   const adapter = await startWebGpuBackend();
   const model = await loadModelFromPath(values.model!);
   let compileMs = 0;
@@ -58,7 +64,9 @@ async function side(warmUp: boolean): Promise<{ compileMs: number; programs: num
 const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
 console.log(`model ${values.model}, batch ${batch}, WebGPU through Dawn`);
 const cold = await side(false);
-console.log(`without warm-up: first sample ${fmt(cold.firstMs)}, steady state ${fmt(cold.steadyMs)} (median of ${runs})`);
+console.log(
+  `without warm-up: first sample ${fmt(cold.firstMs)}, steady state ${fmt(cold.steadyMs)} (median of ${runs})`,
+);
 const warm = await side(true);
 console.log(
   `with warm-up:    compile ${fmt(warm.compileMs)} (${warm.programs} programs), then first sample ${fmt(warm.firstMs)}, ` +

@@ -52,7 +52,9 @@ async function benchModel(id: string, batches: number[], runs: number, warmup: n
     for (const batch of batches) {
       const z = tf.tidy(() => tf.mul(tf.randomUniform([batch, zDimOf(a)], -1, 1, 'float32', 7), 0.8)) as tf.Tensor2D;
       const classes = Array.from({ length: batch }, (_, i) => (i * 97 + 1) % a.numClasses);
-      const classVector = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(classes, 'int32'), a.numClasses), 'float32')) as tf.Tensor2D;
+      const classVector = tf.tidy(() =>
+        tf.cast(tf.oneHot(tf.tensor1d(classes, 'int32'), a.numClasses), 'float32'),
+      ) as tf.Tensor2D;
       const run = async () => {
         const t0 = performance.now();
         const out = loaded.generator.generate({ z, classVector, truncation: 0.5 });
@@ -86,9 +88,11 @@ function report(path: string): void {
     .map((l) => JSON.parse(l) as Result & { adapter?: string; device?: string });
   for (const l of lines) if (l.adapter || l.device) console.log(`${l.side}: ${l.adapter ?? l.device}`);
   const rows = lines.filter((r) => r.model);
-  const find = (side: string, model: string, batch: number) => rows.find((r) => r.side === side && r.model === model && r.batch === batch);
+  const find = (side: string, model: string, batch: number) =>
+    rows.find((r) => r.side === side && r.model === model && r.batch === batch);
   const cells = [...new Set(rows.map((r) => `${r.model}\t${r.batch}`))];
-  const ms = (r?: Result) => (r?.msPerImage == null ? (r?.error ? `failed: ${r.error.slice(0, 60)}` : 'n/a') : `${r.msPerImage.toFixed(1)} ms`);
+  const ms = (r?: Result) =>
+    r?.msPerImage == null ? (r?.error ? `failed: ${r.error.slice(0, 60)}` : 'n/a') : `${r.msPerImage.toFixed(1)} ms`;
   console.log('model        batch  ours (WebGPU, Dawn)  PyTorch eager fp32       ours / PyTorch');
   for (const cell of cells) {
     const [model, b] = cell.split('\t');
@@ -96,7 +100,9 @@ function report(path: string): void {
     const ours = find('ours', model, batch);
     const torch = find('torch', model, batch);
     const ratio = ours?.msPerImage && torch?.msPerImage ? `${(ours.msPerImage / torch.msPerImage).toFixed(2)}x` : '-';
-    console.log(`${model.padEnd(12)} ${String(batch).padStart(5)}  ${ms(ours).padEnd(19)}  ${ms(torch).padEnd(23)}  ${ratio}`);
+    console.log(
+      `${model.padEnd(12)} ${String(batch).padStart(5)}  ${ms(ours).padEnd(19)}  ${ms(torch).padEnd(23)}  ${ratio}`,
+    );
   }
 }
 

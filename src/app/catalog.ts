@@ -121,7 +121,8 @@ export const CATALOG: readonly CatalogEntry[] = [
       repo: 'osanseviero/BigGAN-deep-128',
       checkpoint: 'pytorch_model.bin',
       config: 'config.json',
-      evidence: "A public Hub repository: gradio's tests and huggingface.js's widget examples load it as their text-to-image example.",
+      evidence:
+        "A public Hub repository: gradio's tests and huggingface.js's widget examples load it as their text-to-image example.",
       verified: true,
     },
     s3Mirror(128),
@@ -134,13 +135,15 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     id: 'biggan-pytorch-128',
     label: 'BigGAN 128px · ImageNet (BigGAN-PyTorch G_ema.pth)',
-    description: "Andrew Brock's BigGAN-PyTorch reimplementation, trained 138k iterations (ch 96, batch 256x8), 128x128, 1000 ImageNet classes (282 MB).",
+    description:
+      "Andrew Brock's BigGAN-PyTorch reimplementation, trained 138k iterations (ch 96, batch 256x8), 128x128, 1000 ImageNet classes (282 MB).",
     sizeHint: '282 MB',
     manual: {
       page: 'https://drive.google.com/file/d/1nAle7FCVFZdix2--ks0r5JBkFnKw8ctW/view',
       pageLabel: 'Google Drive: BigGAN_ch96_bs256x8_138k.zip (linked from ajbrock/BigGAN-PyTorch)',
       file: 'G_ema.pth',
-      steps: 'Download BigGAN_ch96_bs256x8_138k.zip, unzip it, and drop 138k/G_ema.pth on the page (no config.json needed).',
+      steps:
+        'Download BigGAN_ch96_bs256x8_138k.zip, unzip it, and drop 138k/G_ema.pth on the page (no config.json needed).',
       why: 'Google Drive serves the file as a zip behind a confirmation page, with no CORS header.',
     },
   },

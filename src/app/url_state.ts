@@ -36,7 +36,9 @@ function directionEdits(text: string, notices: string[]): LinkEdit[] {
     const m = /^(all|\d+(?:-\d+)?)\/(\d+):([-+]?\d*\.?\d+)$/.exec(part);
     const amount = m ? Number(m[3]) : NaN;
     if (!m || !(Math.abs(amount) <= MAX_LINK_AMOUNT)) {
-      notices.push(`Ignored dir "${part}": expected range/index:amount, the amount from -${MAX_LINK_AMOUNT} to ${MAX_LINK_AMOUNT}.`);
+      notices.push(
+        `Ignored dir "${part}": expected range/index:amount, the amount from -${MAX_LINK_AMOUNT} to ${MAX_LINK_AMOUNT}.`,
+      );
       continue;
     }
     out.push({ range: m[1], index: Number(m[2]), amount });
@@ -70,7 +72,8 @@ export function parseUrlState(search: string): UrlState {
   const notices: string[] = [];
   const settings: UrlState['settings'] = {};
   const slotOverrides = new Map<number, Partial<SlotState>>();
-  const override = (slot: number, o: Partial<SlotState>) => slotOverrides.set(slot, { ...slotOverrides.get(slot), ...o });
+  const override = (slot: number, o: Partial<SlotState>) =>
+    slotOverrides.set(slot, { ...slotOverrides.get(slot), ...o });
   let modelRef: ModelRef | undefined;
 
   const model = q.get('model');
@@ -109,10 +112,14 @@ export function parseUrlState(search: string): UrlState {
   }
   const backend = q.get('backend');
   if (backend !== null) {
-    if (backend === 'auto' || (BACKEND_ORDER as readonly string[]).includes(backend)) settings.backendChoice = backend as BackendChoice;
+    if (backend === 'auto' || (BACKEND_ORDER as readonly string[]).includes(backend))
+      settings.backendChoice = backend as BackendChoice;
     else notices.push(`Ignored backend "${backend}": use auto, webgpu, webgl, wasm or cpu.`);
   }
-  for (const [key, locked] of [['lock', true], ['pin', false]] as const) {
+  for (const [key, locked] of [
+    ['lock', true],
+    ['pin', false],
+  ] as const) {
     const text = q.get(key);
     if (text === null) continue;
     for (const [slot, v] of pairs(text, key, notices)) {
@@ -131,19 +138,32 @@ export function parseUrlState(search: string): UrlState {
   }
   const classSpec = q.get('class') ?? undefined;
   const dir = q.get('dir');
-  return { modelRef, classSpec, settings, slotOverrides, directionEdits: dir ? directionEdits(dir, notices) : [], notices };
+  return {
+    modelRef,
+    classSpec,
+    settings,
+    slotOverrides,
+    directionEdits: dir ? directionEdits(dir, notices) : [],
+    notices,
+  };
 }
 
 const fmt = (n: number) => String(Math.round(n * 1000) / 1000);
 
 /** The address for the current view; defaults are left out to keep it short. */
-export function buildSearch(s: SettingsSlice & { edits?: { slots: number[]; index?: number; amount: number; key: string }[] }, modelRef: ModelRef | null): string {
+export function buildSearch(
+  s: SettingsSlice & { edits?: { slots: number[]; index?: number; amount: number; key: string }[] },
+  modelRef: ModelRef | null,
+): string {
   const q = new URLSearchParams();
   if (modelRef) {
     q.set('model', modelRef.model);
     if (modelRef.config) q.set('config', modelRef.config);
   }
-  q.set('class', s.classes.map((c) => (s.classes.length === 1 ? String(c.index) : `${c.index}:${fmt(c.weight)}`)).join(','));
+  q.set(
+    'class',
+    s.classes.map((c) => (s.classes.length === 1 ? String(c.index) : `${c.index}:${fmt(c.weight)}`)).join(','),
+  );
   q.set('truncation', fmt(s.truncation));
   q.set('mode', s.mode);
   q.set('seed', String(s.seed));
@@ -157,7 +177,9 @@ export function buildSearch(s: SettingsSlice & { edits?: { slots: number[]; inde
   if (strengths.length) q.set('strength', strengths.join(','));
   if (s.backendChoice !== 'auto') q.set('backend', s.backendChoice);
   // An edit's key is "range:index" (see directionKey); imported directions have no range to recompute.
-  const dirs = (s.edits ?? []).flatMap((e) => (/^(all|\d+(-\d+)?):\d+$/.test(e.key) ? [`${e.key.replace(':', '/')}:${fmt(e.amount)}`] : []));
+  const dirs = (s.edits ?? []).flatMap((e) =>
+    /^(all|\d+(-\d+)?):\d+$/.test(e.key) ? [`${e.key.replace(':', '/')}:${fmt(e.amount)}`] : [],
+  );
   if (dirs.length) q.set('dir', dirs.join(','));
   return `?${q.toString().replace(/%3A/gi, ':').replace(/%2C/gi, ',').replace(/%2F/gi, '/')}`;
 }

@@ -10,12 +10,19 @@ function npyMatrix(path: string, cols: number, what: string): { rows: number; da
   const a = readNpy(readFileSync(path), path);
   const rows = a.shape.length === 1 ? 1 : a.shape[0];
   if (a.shape.length > 2 || !(rows >= 1) || a.data.length !== rows * cols) {
-    throw new SettingsError(`${path}: ${what} must have shape [N, ${cols}] with N at least 1; it has [${a.shape.join(', ')}].`);
+    throw new SettingsError(
+      `${path}: ${what} must have shape [N, ${cols}] with N at least 1; it has [${a.shape.join(', ')}].`,
+    );
   }
   return { rows, data: a.data };
 }
 
-export function exactInputs(arch: Architecture, zPath: string, classPath: string | undefined, truncation: number | undefined): RawInputs {
+export function exactInputs(
+  arch: Architecture,
+  zPath: string,
+  classPath: string | undefined,
+  truncation: number | undefined,
+): RawInputs {
   if (!classPath) throw new SettingsError('--z needs --class-vector too (float32 .npy, [N, numClasses]).');
   const z = npyMatrix(zPath, zDimOf(arch), 'z');
   const c = npyMatrix(classPath, arch.numClasses, 'the class vector');

@@ -41,7 +41,12 @@ export async function downloadHubModel(ref: string, hub: string): Promise<Downlo
     const name = resolved.choice.checkpoint.path.split('/').pop()!;
     const bar = new ProgressBar('download');
     const bytes = await downloadBytes(resolved.checkpointUrl, {
-      onProgress: (p) => bar.update(p.loaded, p.total, `${formatBytes(p.loaded)}${p.rate ? ` ${formatBytes(p.rate)}/s` : ''}${p.resumes ? `, resumed ${p.resumes}x` : ''}`),
+      onProgress: (p) =>
+        bar.update(
+          p.loaded,
+          p.total,
+          `${formatBytes(p.loaded)}${p.rate ? ` ${formatBytes(p.rate)}/s` : ''}${p.resumes ? `, resumed ${p.resumes}x` : ''}`,
+        ),
     });
     bar.done(`${name}, ${formatBytes(bytes.length)} from ${formatHubRef(hubRef)}`);
     const checkpointPath = join(dir, name);
@@ -51,7 +56,13 @@ export async function downloadHubModel(ref: string, hub: string): Promise<Downlo
       configPath = join(dir, 'config.json');
       await writeFile(configPath, await downloadText(resolved.configUrl));
     }
-    return { id: formatHubRef(hubRef), checkpointPath, checkpointName: name, configPath, cleanup: () => rm(dir, { recursive: true, force: true }) };
+    return {
+      id: formatHubRef(hubRef),
+      checkpointPath,
+      checkpointName: name,
+      configPath,
+      cleanup: () => rm(dir, { recursive: true, force: true }),
+    };
   } catch (e) {
     await rm(dir, { recursive: true, force: true });
     throw e;

@@ -8,8 +8,14 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   convert: { run: async (a) => (await import('./commands/convert')).convertCommand(a), usage: USAGE.convert },
   info: { run: async (a) => (await import('./commands/info')).infoCommand(a), usage: USAGE.info },
   sample: { run: async (a) => (await import('./commands/sample')).sampleCommand(a), usage: USAGE.sample },
-  interpolate: { run: async (a) => (await import('./commands/interpolate')).interpolateCommand(a), usage: USAGE.interpolate },
-  directions: { run: async (a) => (await import('./commands/directions')).directionsCommand(a), usage: USAGE.directions },
+  interpolate: {
+    run: async (a) => (await import('./commands/interpolate')).interpolateCommand(a),
+    usage: USAGE.interpolate,
+  },
+  directions: {
+    run: async (a) => (await import('./commands/directions')).directionsCommand(a),
+    usage: USAGE.directions,
+  },
 };
 
 function help(): string {

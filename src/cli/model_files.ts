@@ -13,7 +13,13 @@ import { convertOpenCheckpoint, type ConvertedModel } from '../core/convert/conv
 import { CheckpointFormatError, ModelFormatError } from '../core/errors';
 import { artifactsFromSerialized, artifactsFromShards } from '../core/model/in_memory_artifacts';
 import { loadGenerator, type LoadedModel } from '../core/model/load_generator';
-import { serializeModel, type Digest, type ModelJson, type SerializedModel, type SerializeOptions } from '../core/model/model_format';
+import {
+  serializeModel,
+  type Digest,
+  type ModelJson,
+  type SerializedModel,
+  type SerializeOptions,
+} from '../core/model/model_format';
 import { ProgressBar, formatBytes } from './progress_bar';
 
 /** Node's native SHA-256: about 5x faster here than WebCrypto's, same digests. */
@@ -40,11 +46,13 @@ export async function readModelJson(path: string): Promise<ModelJson> {
 export async function loadArtifactsFromDisk(path: string): Promise<tf.io.ModelArtifacts> {
   const file = modelJsonPath(path);
   const json = await readModelJson(file);
-  const shards = (json.weightsManifest ?? []).flatMap((g) => g.paths).map((p) => {
-    const full = join(dirname(file), p);
-    if (!existsSync(full)) throw new ModelFormatError(`Shard ${p} listed in ${file} is missing.`);
-    return readFileSync(full);
-  });
+  const shards = (json.weightsManifest ?? [])
+    .flatMap((g) => g.paths)
+    .map((p) => {
+      const full = join(dirname(file), p);
+      if (!existsSync(full)) throw new ModelFormatError(`Shard ${p} listed in ${file} is missing.`);
+      return readFileSync(full);
+    });
   return artifactsFromShards(json, shards);
 }
 
@@ -57,7 +65,9 @@ async function openFileBlob(path: string): Promise<Blob> {
 export async function readCheckpointFile(path: string, quiet = false): Promise<ReadCheckpointResult> {
   const blob = await openFileBlob(path);
   const bar = quiet ? null : new ProgressBar('read');
-  const result = await readCheckpoint(blob, { onProgress: (p) => bar?.update(p.loaded, p.total, formatBytes(p.loaded)) });
+  const result = await readCheckpoint(blob, {
+    onProgress: (p) => bar?.update(p.loaded, p.total, formatBytes(p.loaded)),
+  });
   bar?.done(`${result.tensors.size} tensors, ${formatBytes(blob.size)} (${result.container})`);
   return result;
 }

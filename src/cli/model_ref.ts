@@ -15,7 +15,11 @@ export function modelIdOf(path: string): string {
   return isModelJson(path) ? basename(dirname(modelJsonPath(path))) : basename(path);
 }
 
-export async function openModel(path: string | undefined, configPath?: string, record?: SampleRecord): Promise<ModelRef> {
+export async function openModel(
+  path: string | undefined,
+  configPath?: string,
+  record?: SampleRecord,
+): Promise<ModelRef> {
   let chosen = path;
   if (!chosen && record && record.model.id !== DEFAULT_MODEL_ID) {
     throw new ModelFormatError(

@@ -18,17 +18,30 @@ export async function toRgbImages(images: tf.Tensor4D): Promise<RgbImage[]> {
   const bytes = toUint8Rgb(images);
   const pixels = Uint8Array.from(await bytes.data());
   bytes.dispose();
-  return Array.from({ length: n }, (_, i) => ({ width: w, height: h, data: pixels.subarray(i * h * w * 3, (i + 1) * h * w * 3) }));
+  return Array.from({ length: n }, (_, i) => ({
+    width: w,
+    height: h,
+    data: pixels.subarray(i * h * w * 3, (i + 1) * h * w * 3),
+  }));
 }
 
-function recordText(source: RecordSource | undefined, index: number, batch?: number): Record<string, string> | undefined {
+function recordText(
+  source: RecordSource | undefined,
+  index: number,
+  batch?: number,
+): Record<string, string> | undefined {
   if (!source) return undefined;
   const record = recordForSample(source, index, { name: APP_NAME, version: APP_VERSION }, batch);
   return { [PNG_TEXT_KEY]: serializeSampleRecord(record) };
 }
 
 /** One PNG per sample (`out-<i>.png` when there are several), or one grid. Says what it wrote. */
-export async function writePngs(frames: RgbImage[], out: string, grid: boolean, source?: RecordSource): Promise<string[]> {
+export async function writePngs(
+  frames: RgbImage[],
+  out: string,
+  grid: boolean,
+  source?: RecordSource,
+): Promise<string[]> {
   if (frames.length === 1 || grid) {
     const img = frames.length === 1 ? frames[0] : tileImages(frames, Math.ceil(Math.sqrt(frames.length)));
     // A grid's record describes its first sample and the batch; the rest follow from consecutive seeds.

@@ -25,7 +25,7 @@ export interface WebGpuDeviceOptions {
 const NO_PACKAGE =
   "WebGPU in Node needs the optional package 'webgpu' (Dawn): run `npm install webgpu`, or use --backend wasm.";
 const NO_ADAPTER =
-  'WebGPU: Dawn found no GPU adapter. Install a Vulkan driver (your GPU vendor\'s, or `apt-get install libvulkan1 ' +
+  "WebGPU: Dawn found no GPU adapter. Install a Vulkan driver (your GPU vendor's, or `apt-get install libvulkan1 " +
   'mesa-vulkan-drivers` for a software one; VK_ICD_FILENAMES picks a driver), or use --backend wasm.';
 
 async function loadDawn(): Promise<DawnModule> {
@@ -43,7 +43,9 @@ export function describeAdapter(info: GPUAdapterInfo | undefined): string {
 }
 
 /** A Dawn device, or a SettingsError saying what to install or which backend to use instead. */
-export async function requestWebGpuDevice(options: WebGpuDeviceOptions = {}): Promise<{ device: GPUDevice; adapter: GPUAdapter }> {
+export async function requestWebGpuDevice(
+  options: WebGpuDeviceOptions = {},
+): Promise<{ device: GPUDevice; adapter: GPUAdapter }> {
   const dawn = await loadDawn();
   // tfjs-backend-webgpu reads GPUBufferUsage, GPUMapMode and friends as globals.
   Object.assign(globalThis, dawn.globals);
@@ -80,7 +82,8 @@ export async function startWebGpuBackend(options: WebGpuDeviceOptions = {}): Pro
   const { device, adapter } = await requestWebGpuDevice(options);
   if (tf.engine().registryFactory.webgpu) tf.removeBackend('webgpu');
   tf.registerBackend('webgpu', () => new WebGPUBackend(device, adapter.info), 3);
-  if (!(await tf.setBackend('webgpu'))) throw new SettingsError('The webgpu backend failed to start on this adapter; use --backend wasm.');
+  if (!(await tf.setBackend('webgpu')))
+    throw new SettingsError('The webgpu backend failed to start on this adapter; use --backend wasm.');
   await tf.ready();
   return describeAdapter(adapter.info);
 }

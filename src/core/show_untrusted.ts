@@ -83,5 +83,7 @@ function containerParts(v: object): [string, string, Iterable<unknown> | undefin
 
 function className(v: object): string {
   const name = (v as { qualifiedName?: unknown }).qualifiedName;
-  return typeof name === 'string' ? name : (Object.getPrototypeOf(v) as { constructor?: { name?: string } } | null)?.constructor?.name ?? 'object';
+  return typeof name === 'string'
+    ? name
+    : ((Object.getPrototypeOf(v) as { constructor?: { name?: string } } | null)?.constructor?.name ?? 'object');
 }

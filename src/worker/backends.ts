@@ -76,7 +76,12 @@ export async function probeBackends(): Promise<BackendProbe[]> {
   return [
     await probeWebGpu(),
     probeWebGl(),
-    { name: 'wasm', available: typeof WebAssembly === 'object', software: false, detail: wasmThreads ? 'SIMD, threads' : 'SIMD' },
+    {
+      name: 'wasm',
+      available: typeof WebAssembly === 'object',
+      software: false,
+      detail: wasmThreads ? 'SIMD, threads' : 'SIMD',
+    },
     { name: 'cpu', available: true, software: false, detail: 'plain JavaScript (slowest)' },
   ];
 }

@@ -27,7 +27,10 @@ interface CompilingBackend {
   binaryCache?: Record<string, unknown>;
 }
 
-const COMPILE_ONLY_FLAG: Record<string, string> = { webgpu: 'WEBGPU_ENGINE_COMPILE_ONLY', webgl: 'ENGINE_COMPILE_ONLY' };
+const COMPILE_ONLY_FLAG: Record<string, string> = {
+  webgpu: 'WEBGPU_ENGINE_COMPILE_ONLY',
+  webgl: 'ENGINE_COMPILE_ONLY',
+};
 
 /** Whether the active backend compiles programs (webgpu, webgl), so that warming up pays. */
 export function compilesPrograms(): boolean {

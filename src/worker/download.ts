@@ -33,7 +33,9 @@ export function describeUrl(url: string): string {
   try {
     const u = new URL(url, here());
     const origin = (globalThis as { location?: Location }).location?.origin;
-    return u.origin === origin ? u.pathname : `${u.host}${u.pathname.length > 40 ? `/…/${u.pathname.split('/').pop()}` : u.pathname}`;
+    return u.origin === origin
+      ? u.pathname
+      : `${u.host}${u.pathname.length > 40 ? `/…/${u.pathname.split('/').pop()}` : u.pathname}`;
   } catch {
     return url;
   }
@@ -45,14 +47,21 @@ export function isOffline(): boolean {
 
 /** Why a fetch that threw (not an HTTP status) failed, in words that do not claim more than we know. */
 export function unreachableError(url: string): NetworkError {
-  if (isOffline()) return new NetworkError(`You are offline, so ${describeUrl(url)} cannot be downloaded. Connect and press Retry, or use a model saved in this browser.`);
+  if (isOffline())
+    return new NetworkError(
+      `You are offline, so ${describeUrl(url)} cannot be downloaded. Connect and press Retry, or use a model saved in this browser.`,
+    );
   return new NetworkError(
     `${describeUrl(url)} is not reachable from this browser: the server is down or refused, or it does not allow ` +
       'downloads from other sites (no CORS header); the browser does not say which. Download the file yourself and drop it on the page instead.',
   );
 }
 
-export async function fetchChecked(url: string, signal?: AbortSignal, headers?: Record<string, string>): Promise<Response> {
+export async function fetchChecked(
+  url: string,
+  signal?: AbortSignal,
+  headers?: Record<string, string>,
+): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(url, { signal, credentials: 'omit', ...(headers ? { headers } : {}) });
@@ -61,8 +70,15 @@ export async function fetchChecked(url: string, signal?: AbortSignal, headers?: 
     throw unreachableError(url);
   }
   if (!res.ok) {
-    const why = res.status === 404 ? ': there is no file at this address' : res.status === 401 || res.status === 403 ? ': the file is private or needs a login' : '';
-    throw new HttpError(`${describeUrl(url)} answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${why}. Check the address.`);
+    const why =
+      res.status === 404
+        ? ': there is no file at this address'
+        : res.status === 401 || res.status === 403
+          ? ': the file is private or needs a login'
+          : '';
+    throw new HttpError(
+      `${describeUrl(url)} answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${why}. Check the address.`,
+    );
   }
   return res;
 }
@@ -111,10 +127,14 @@ class RateMeter {
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(new CancelledError('Download cancelled.'));
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(new CancelledError('Download cancelled.'));
+      },
+      { once: true },
+    );
   });
 
 export async function downloadBytes(url: string, opts: DownloadOptions = {}): Promise<Uint8Array> {
@@ -153,7 +173,12 @@ export async function downloadBytes(url: string, opts: DownloadOptions = {}): Pr
     }
     if (loaded === 0) {
       const encoded = (res.headers.get('Content-Encoding') ?? 'identity') !== 'identity';
-      total = res.status === 206 ? (contentRangeTotal(res.headers.get('Content-Range')) ?? 0) : encoded ? 0 : Number(res.headers.get('Content-Length') ?? 0);
+      total =
+        res.status === 206
+          ? (contentRangeTotal(res.headers.get('Content-Range')) ?? 0)
+          : encoded
+            ? 0
+            : Number(res.headers.get('Content-Length') ?? 0);
     }
     ensure(total);
     if (!res.body) {
@@ -180,7 +205,9 @@ export async function downloadBytes(url: string, opts: DownloadOptions = {}): Pr
       if (opts.signal?.aborted) throw new CancelledError('Download cancelled.');
       if (e instanceof HttpError) throw e;
       if (resumes >= maxResumes) {
-        throw new NetworkError(`The connection to ${describeUrl(url)} dropped ${resumes + 1} times, last at ${loaded} bytes. Check the network and press Retry.`);
+        throw new NetworkError(
+          `The connection to ${describeUrl(url)} dropped ${resumes + 1} times, last at ${loaded} bytes. Check the network and press Retry.`,
+        );
       }
       resumes++;
       report(true);

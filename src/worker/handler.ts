@@ -21,8 +21,18 @@ import { deleteCached, hasCached, listCached, loadCached, saveCached } from './m
 import { prepareFromFiles, prepareFromUrl, type PreparedModel, type PrepareContext } from './model_sources';
 import { wasmThreads } from './wasm_thread_pool';
 import type {
-  BackendChoice, BackendName, BackendProbe, BackendState, ModelInfo, ModelSource, ProgressOf, RequestOf, RequestType, Response,
-  ResultOf, SampleImage,
+  BackendChoice,
+  BackendName,
+  BackendProbe,
+  BackendState,
+  ModelInfo,
+  ModelSource,
+  ProgressOf,
+  RequestOf,
+  RequestType,
+  Response,
+  ResultOf,
+  SampleImage,
 } from './protocol';
 
 type Post = (msg: Response, transfer?: Transferable[]) => void;
@@ -155,7 +165,9 @@ export class Handler {
    */
   private async compileFor(loaded: LoadedModel, progress?: (p: ProgressOf<'loadModel'>) => void): Promise<void> {
     const sizes = [1, this.chunkSize()];
-    await compilePipelines(loaded, sizes, (done, total) => progress?.({ kind: 'load', phase: 'compile', loaded: done, total }));
+    await compilePipelines(loaded, sizes, (done, total) =>
+      progress?.({ kind: 'load', phase: 'compile', loaded: done, total }),
+    );
   }
 
   private watchDevice(): void {
@@ -182,9 +194,10 @@ export class Handler {
     let state: BackendState;
     try {
       state = await this.selectBackend('webgpu', 'recovered after the GPU device was lost');
-      message = state.name === 'webgpu'
-        ? `The GPU device was lost (${why}); WebGPU restarted and the model was reloaded.`
-        : `The GPU device was lost (${why}); switched to ${state.name.toUpperCase()}.`;
+      message =
+        state.name === 'webgpu'
+          ? `The GPU device was lost (${why}); WebGPU restarted and the model was reloaded.`
+          : `The GPU device was lost (${why}); switched to ${state.name.toUpperCase()}.`;
     } catch (e) {
       state = this.backend!;
       message = `The GPU device was lost (${why}) and no backend could restart: ${(e as Error).message}`;
@@ -200,9 +213,16 @@ export class Handler {
 
   // ---- models ----
 
-  private async loadModel(req: RequestOf<'loadModel'>, { signal, progress }: RequestContext<'loadModel'>): Promise<ModelInfo> {
+  private async loadModel(
+    req: RequestOf<'loadModel'>,
+    { signal, progress }: RequestContext<'loadModel'>,
+  ): Promise<ModelInfo> {
     const flag = req.cancelFlag;
-    const ctx = { signal, progress, cancelled: () => signal.aborted || (flag !== undefined && Atomics.load(flag, 0) === 1) };
+    const ctx = {
+      signal,
+      progress,
+      cancelled: () => signal.aborted || (flag !== undefined && Atomics.load(flag, 0) === 1),
+    };
     const { prepared, cacheKey, fromCache, cacheError } = await this.prepare(req.source, ctx);
     if (ctx.cancelled()) throw new CancelledError('Loading cancelled.');
     return this.exclusive(async () => {
@@ -243,7 +263,11 @@ export class Handler {
   ): Promise<{ prepared: PreparedModel; cacheKey?: string; fromCache: boolean; cacheError?: string }> {
     if (source.kind === 'cached') {
       ctx.progress({ kind: 'load', phase: 'cache', loaded: 0, total: 0, item: source.key });
-      return { prepared: { artifacts: await loadCached(source.key), label: source.key, cacheable: false }, cacheKey: source.key, fromCache: true };
+      return {
+        prepared: { artifacts: await loadCached(source.key), label: source.key, cacheable: false },
+        cacheKey: source.key,
+        fromCache: true,
+      };
     }
     if (source.kind === 'files') return { prepared: await prepareFromFiles(source.files, ctx), fromCache: false };
     const key = source.cacheKey;
@@ -257,7 +281,12 @@ export class Handler {
     if (key && prepared.cacheable) {
       ctx.progress({ kind: 'load', phase: 'save', loaded: 0, total: 0, item: key });
       const failed = await saveCached(key, prepared.artifacts);
-      return { prepared, cacheKey: failed ? undefined : key, fromCache: false, ...(failed ? { cacheError: failed } : {}) };
+      return {
+        prepared,
+        cacheKey: failed ? undefined : key,
+        fromCache: false,
+        ...(failed ? { cacheError: failed } : {}),
+      };
     }
     return { prepared, fromCache: false };
   }
@@ -270,16 +299,24 @@ export class Handler {
     return backend === 'webgpu' || backend === 'webgl' ? 4 : 1;
   }
 
-  private async render({ id, settings }: RequestOf<'render'>, ctx: RequestContext<'render'>): Promise<ResultOf<'render'>> {
+  private async render(
+    { id, settings }: RequestOf<'render'>,
+    ctx: RequestContext<'render'>,
+  ): Promise<ResultOf<'render'>> {
     const cur = this.current;
     if (!cur) throw new NoModelError('No model is loaded yet.');
     const backend = this.backend!.name;
     const chunk = this.chunkSize();
     const started = performance.now();
     for (let start = 0; start < settings.batch; start += chunk) {
-      if (id !== this.latestRender || ctx.signal.aborted) throw new CancelledError('A newer request replaced this one.');
+      if (id !== this.latestRender || ctx.signal.aborted)
+        throw new CancelledError('A newer request replaced this one.');
       const n = Math.min(chunk, settings.batch - start);
-      const inputs = inputsFromSettings(cur.loaded.generator, { ...settings, seed: sampleSeed(settings.seed, start), batch: n });
+      const inputs = inputsFromSettings(cur.loaded.generator, {
+        ...settings,
+        seed: sampleSeed(settings.seed, start),
+        batch: n,
+      });
       await this.drawRows(ctx.progress, cur, inputs, start);
       await yieldToMessages();
     }
@@ -300,9 +337,10 @@ export class Handler {
     const inputs = interpolationInputs(first.info.architecture, job.a, job.b, job.steps, job.what);
     const started = performance.now();
     let backend = this.backend!.name;
-    for (let start = 0; start < job.steps; ) {
+    for (let start = 0; start < job.steps;) {
       start += await this.exclusive(async () => {
-        if (id !== this.latestInterpolation || ctx.signal.aborted) throw new CancelledError('The interpolation was cancelled.');
+        if (id !== this.latestInterpolation || ctx.signal.aborted)
+          throw new CancelledError('The interpolation was cancelled.');
         const cur = this.current;
         if (cur !== first) throw new CancelledError('The model changed; the interpolation stopped.');
         backend = this.backend!.name;
@@ -321,15 +359,19 @@ export class Handler {
     return semanticDirections(cur.info.architecture, (name) => cur.loaded.weights.get(name), slots, top);
   }
 
-  private async renderLatents({ id, inputs }: RequestOf<'renderLatents'>, ctx: RequestContext<'renderLatents'>): Promise<ResultOf<'renderLatents'>> {
+  private async renderLatents(
+    { id, inputs }: RequestOf<'renderLatents'>,
+    ctx: RequestContext<'renderLatents'>,
+  ): Promise<ResultOf<'renderLatents'>> {
     const first = this.current;
     if (!first) throw new NoModelError('No model is loaded yet.');
     checkRawInputs(first.info.architecture, inputs);
     const started = performance.now();
     let backend = this.backend!.name;
-    for (let start = 0; start < inputs.batch; ) {
+    for (let start = 0; start < inputs.batch;) {
       start += await this.exclusive(async () => {
-        if (id !== this.latestLatents || ctx.signal.aborted) throw new CancelledError('A newer request replaced this one.');
+        if (id !== this.latestLatents || ctx.signal.aborted)
+          throw new CancelledError('A newer request replaced this one.');
         if (this.current !== first) throw new CancelledError('The model changed; these samples were not drawn.');
         backend = this.backend!.name;
         const n = Math.min(this.chunkSize(), inputs.batch - start);

@@ -22,13 +22,19 @@ export function sliceInputs(inputs: RawInputs, start: number, n: number): RawInp
 
 /** Both ends must fit the model in use (the page checks too; this guards the worker). */
 export function checkEndpoints(arch: Architecture, job: InterpolationJob): void {
-  for (const [name, e] of [['A', job.a], ['B', job.b]] as const) {
-    if (e.z.length !== zDimOf(arch)) throw new SettingsError(`Sample ${name} has a z of ${e.z.length} values; this model needs ${zDimOf(arch)}.`);
+  for (const [name, e] of [
+    ['A', job.a],
+    ['B', job.b],
+  ] as const) {
+    if (e.z.length !== zDimOf(arch))
+      throw new SettingsError(`Sample ${name} has a z of ${e.z.length} values; this model needs ${zDimOf(arch)}.`);
     for (const v of e.slotZ ?? []) {
-      if (v && v.length !== slotSize(arch)) throw new SettingsError(`Sample ${name} has a per-block z of the wrong size.`);
+      if (v && v.length !== slotSize(arch))
+        throw new SettingsError(`Sample ${name} has a per-block z of the wrong size.`);
     }
     for (const c of e.classes) {
-      if (c.index >= arch.numClasses) throw new SettingsError(`Sample ${name} uses class ${c.index}; this model has ${arch.numClasses}.`);
+      if (c.index >= arch.numClasses)
+        throw new SettingsError(`Sample ${name} uses class ${c.index}; this model has ${arch.numClasses}.`);
     }
   }
 }
@@ -36,8 +42,12 @@ export function checkEndpoints(arch: Architecture, job: InterpolationJob): void 
 /** Exact latents sent for drawing must have the model's sizes, row for row. */
 export function checkRawInputs(arch: Architecture, inputs: RawInputs): void {
   const { batch } = inputs;
-  if (!Number.isInteger(batch) || batch < 1 || batch > 64) throw new SettingsError(`A batch of exact latents has 1 to 64 samples; got ${batch}.`);
-  if (inputs.z.length !== batch * zDimOf(arch)) throw new SettingsError(`z has ${inputs.z.length} values; ${batch} samples need ${batch * zDimOf(arch)}.`);
-  if (inputs.classVector.length !== batch * arch.numClasses) throw new SettingsError(`The class vectors have the wrong size for this model.`);
-  for (const v of inputs.slotZ ?? []) if (v && v.length !== batch * slotSize(arch)) throw new SettingsError('A per-block z has the wrong size.');
+  if (!Number.isInteger(batch) || batch < 1 || batch > 64)
+    throw new SettingsError(`A batch of exact latents has 1 to 64 samples; got ${batch}.`);
+  if (inputs.z.length !== batch * zDimOf(arch))
+    throw new SettingsError(`z has ${inputs.z.length} values; ${batch} samples need ${batch * zDimOf(arch)}.`);
+  if (inputs.classVector.length !== batch * arch.numClasses)
+    throw new SettingsError(`The class vectors have the wrong size for this model.`);
+  for (const v of inputs.slotZ ?? [])
+    if (v && v.length !== batch * slotSize(arch)) throw new SettingsError('A per-block z has the wrong size.');
 }

@@ -51,7 +51,7 @@ export async function saveCached(key: string, artifacts: tf.io.ModelArtifacts): 
   }
   if (await weightsStored(urlOf(key).slice('indexeddb://'.length))) return null;
   await tf.io.removeModel(urlOf(key)).catch(() => undefined);
-  return "the browser dropped it after accepting it: its storage for the page is full (quota exceeded) or turned off";
+  return 'the browser dropped it after accepting it: its storage for the page is full (quota exceeded) or turned off';
 }
 
 /**

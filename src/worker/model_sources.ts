@@ -36,7 +36,8 @@ export function looksLikeModelJson(url: string): boolean {
 function manifestBytes(json: ModelJson): number {
   let total = 0;
   for (const g of json.weightsManifest) {
-    for (const w of g.weights) total += w.shape.reduce((a, b) => a + b * 1, 1) * (w.quantization?.dtype === 'float16' ? 2 : 4);
+    for (const w of g.weights)
+      total += w.shape.reduce((a, b) => a + b * 1, 1) * (w.quantization?.dtype === 'float16' ? 2 : 4);
   }
   return total;
 }
@@ -66,12 +67,25 @@ async function fromModelJsonUrl(url: string, ctx: PrepareContext): Promise<Prepa
     const shardUrl = new URL(p, absolute).href;
     const bytes = await downloadBytes(shardUrl, {
       signal: ctx.signal,
-      onProgress: (d) => ctx.progress({ kind: 'load', phase: 'download', loaded: done + d.loaded, total, item: p, rate: d.rate, resumes: d.resumes }),
+      onProgress: (d) =>
+        ctx.progress({
+          kind: 'load',
+          phase: 'download',
+          loaded: done + d.loaded,
+          total,
+          item: p,
+          rate: d.rate,
+          resumes: d.resumes,
+        }),
     });
     done += bytes.length;
     shards.push(bytes);
   }
-  return { artifacts: artifactsFromShards(json, shards), label: labelFromUrl(absolute), cacheable: absolute.origin !== self.location.origin };
+  return {
+    artifacts: artifactsFromShards(json, shards),
+    label: labelFromUrl(absolute),
+    cacheable: absolute.origin !== self.location.origin,
+  };
 }
 
 function labelFromUrl(u: URL): string {
@@ -92,7 +106,11 @@ async function convertCheckpoint(
   const { container } = checkpoint;
   let lastReport = 0;
   // The shared flag reaches the conversion mid-way even while this thread is busy.
-  const signal = { get aborted() { return ctx.cancelled(); } } as AbortSignal;
+  const signal = {
+    get aborted() {
+      return ctx.cancelled();
+    },
+  } as AbortSignal;
   const converted = await convertOpenCheckpoint(checkpoint, {
     configText,
     signal,
@@ -111,19 +129,30 @@ async function convertCheckpoint(
   return artifactsFromSerialized(serialized);
 }
 
-async function fromCheckpointUrl(url: string, configUrl: string | undefined, ctx: PrepareContext): Promise<PreparedModel> {
+async function fromCheckpointUrl(
+  url: string,
+  configUrl: string | undefined,
+  ctx: PrepareContext,
+): Promise<PreparedModel> {
   const absolute = new URL(url, self.location.href);
   const name = baseName(absolute.pathname);
-  const configText = configUrl ? await downloadText(new URL(configUrl, self.location.href).href, ctx.signal) : undefined;
+  const configText = configUrl
+    ? await downloadText(new URL(configUrl, self.location.href).href, ctx.signal)
+    : undefined;
   const bytes = await downloadBytes(absolute.href, {
     signal: ctx.signal,
-    onProgress: ({ loaded, total, rate, resumes }) => ctx.progress({ kind: 'load', phase: 'download', loaded, total, item: name, rate, resumes }),
+    onProgress: ({ loaded, total, rate, resumes }) =>
+      ctx.progress({ kind: 'load', phase: 'download', loaded, total, item: name, rate, resumes }),
   });
   const artifacts = await convertCheckpoint(bytes, configText, name, ctx);
   return { artifacts, label: labelFromUrl(absolute), cacheable: true };
 }
 
-export function prepareFromUrl(url: string, configUrl: string | undefined, ctx: PrepareContext): Promise<PreparedModel> {
+export function prepareFromUrl(
+  url: string,
+  configUrl: string | undefined,
+  ctx: PrepareContext,
+): Promise<PreparedModel> {
   return looksLikeModelJson(url) ? fromModelJsonUrl(url, ctx) : fromCheckpointUrl(url, configUrl, ctx);
 }
 
@@ -137,7 +166,10 @@ export async function prepareFromFiles(files: File[], ctx: PrepareContext): Prom
     let done = 0;
     for (const p of json.weightsManifest.flatMap((g) => g.paths)) {
       const file = files.find((f) => f.name === baseName(p));
-      if (!file) throw new ModelFormatError(`model.json lists the shard ${p}, but it was not among the files. Select the whole folder's files.`);
+      if (!file)
+        throw new ModelFormatError(
+          `model.json lists the shard ${p}, but it was not among the files. Select the whole folder's files.`,
+        );
       shards.push(new Uint8Array(await file.arrayBuffer()));
       done += file.size;
       ctx.progress({ kind: 'load', phase: 'read', loaded: done, total, item: file.name });
@@ -148,12 +180,17 @@ export async function prepareFromFiles(files: File[], ctx: PrepareContext): Prom
   const configs = files.filter((f) => /\.json$/i.test(f.name));
   const checkpoints = files.filter((f) => !/\.json$/i.test(f.name));
   if (checkpoints.length === 0) {
-    throw new ModelFormatError('No checkpoint among the files: drop a pytorch_model.bin, .pth or .safetensors (with its config.json), or a model.json with its shards.');
+    throw new ModelFormatError(
+      'No checkpoint among the files: drop a pytorch_model.bin, .pth or .safetensors (with its config.json), or a model.json with its shards.',
+    );
   }
   if (checkpoints.length > 1) {
-    throw new ModelFormatError(`Several possible checkpoints (${checkpoints.map((f) => f.name).join(', ')}): drop one checkpoint at a time.`);
+    throw new ModelFormatError(
+      `Several possible checkpoints (${checkpoints.map((f) => f.name).join(', ')}): drop one checkpoint at a time.`,
+    );
   }
-  if (configs.length > 1) throw new ConfigError(`Several JSON files (${configs.map((f) => f.name).join(', ')}): drop only the config.json.`);
+  if (configs.length > 1)
+    throw new ConfigError(`Several JSON files (${configs.map((f) => f.name).join(', ')}): drop only the config.json.`);
   const file = checkpoints[0];
   const configText = configs.length === 1 ? await configs[0].text() : undefined;
   const artifacts = await convertCheckpoint(file, configText, file.name, ctx);

@@ -7,7 +7,12 @@ import { contentRangeTotal, describeUrl, isOffline } from './download';
 
 export type ProbeResult =
   | { state: 'available'; bytes: number | null }
-  | { state: 'unreachable'; reason: 'offline' | 'no-cors' | 'network' | 'http' | 'html' | 'timeout'; status?: number; detail: string };
+  | {
+      state: 'unreachable';
+      reason: 'offline' | 'no-cors' | 'network' | 'http' | 'html' | 'timeout';
+      status?: number;
+      detail: string;
+    };
 
 const PROBE_TIMEOUT_MS = 15_000;
 
@@ -44,10 +49,15 @@ export async function probeUrl(url: string, signal?: AbortSignal): Promise<Probe
     res = await fetch(url, { headers: { Range: 'bytes=0-0' }, credentials: 'omit', signal: bounded });
   } catch (e) {
     if (signal?.aborted) throw e;
-    if (bounded.aborted) return { state: 'unreachable', reason: 'timeout', detail: `no answer within ${PROBE_TIMEOUT_MS / 1000} s` };
+    if (bounded.aborted)
+      return { state: 'unreachable', reason: 'timeout', detail: `no answer within ${PROBE_TIMEOUT_MS / 1000} s` };
     if (isOffline()) return { state: 'unreachable', reason: 'offline', detail: 'you are offline' };
     if (await answersWithoutCors(url, bounded)) {
-      return { state: 'unreachable', reason: 'no-cors', detail: `${describeUrl(url)} answers, but sends no CORS header, so this page may not read it` };
+      return {
+        state: 'unreachable',
+        reason: 'no-cors',
+        detail: `${describeUrl(url)} answers, but sends no CORS header, so this page may not read it`,
+      };
     }
     return {
       state: 'unreachable',
@@ -57,13 +67,21 @@ export async function probeUrl(url: string, signal?: AbortSignal): Promise<Probe
   }
   try {
     if (!res.ok) {
-      const what = res.status === 404 ? 'no file there (HTTP 404)' : res.status === 401 || res.status === 403 ? `private or needs a login (HTTP ${res.status})` : `HTTP ${res.status}`;
+      const what =
+        res.status === 404
+          ? 'no file there (HTTP 404)'
+          : res.status === 401 || res.status === 403
+            ? `private or needs a login (HTTP ${res.status})`
+            : `HTTP ${res.status}`;
       return { state: 'unreachable', reason: 'http', status: res.status, detail: what };
     }
     if (/^text\/html\b/i.test(res.headers.get('Content-Type') ?? '')) {
       return { state: 'unreachable', reason: 'html', detail: 'it serves a web page (HTML), not the file' };
     }
-    const total = res.status === 206 ? contentRangeTotal(res.headers.get('Content-Range')) : Number(res.headers.get('Content-Length') ?? '') || null;
+    const total =
+      res.status === 206
+        ? contentRangeTotal(res.headers.get('Content-Range'))
+        : Number(res.headers.get('Content-Length') ?? '') || null;
     return { state: 'available', bytes: total };
   } finally {
     // A server that ignored the Range would send the whole file: stop reading at once.

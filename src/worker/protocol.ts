@@ -119,7 +119,11 @@ export interface Protocol {
    * it to 1 to cancel, which reaches the worker even while it converts synchronously.
    */
   loadModel: { request: { source: ModelSource; cancelFlag?: Int32Array }; result: ModelInfo; progress: LoadProgress };
-  render: { request: { settings: RenderSettings }; result: { ms: number; backend: BackendName }; progress: SampleImage };
+  render: {
+    request: { settings: RenderSettings };
+    result: { ms: number; backend: BackendName };
+    progress: SampleImage;
+  };
   /** Frames are made a chunk at a time; renders run between chunks; cancel or a newer walk stops it. */
   interpolate: {
     request: { job: InterpolationJob };
@@ -132,7 +136,11 @@ export interface Protocol {
    * Samples from exact latents (variations, crossbreeds): drawn like a render, one chunk per turn
    * of the queue; a newer one of these, or a cancel, stops it.
    */
-  renderLatents: { request: { inputs: RawInputs }; result: { ms: number; backend: BackendName }; progress: SampleImage };
+  renderLatents: {
+    request: { inputs: RawInputs };
+    result: { ms: number; backend: BackendName };
+    progress: SampleImage;
+  };
   cancel: { request: { target: number }; result: { cancelled: boolean }; progress: never };
   listCached: { request: NoFields; result: CachedModel[]; progress: never };
   deleteCached: { request: { key: string }; result: CachedModel[]; progress: never };

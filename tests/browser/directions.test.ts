@@ -102,7 +102,14 @@ describe.skipIf(!chromiumAvailable())('directions, variations and crossbreed', (
     expect(new URL(page.url()).searchParams.get('dir')).toBe('0/2:-1.8');
     const linked = await browser.newPage();
     await linked.goto(page.url());
-    await linked.waitForFunction(() => document.querySelector('[data-testid=direction] + [data-testid=direction] + [data-testid=direction]')?.getAttribute('data-amount') === '-1.8', null, { timeout: 60_000 });
+    await linked.waitForFunction(
+      () =>
+        document
+          .querySelector('[data-testid=direction] + [data-testid=direction] + [data-testid=direction]')
+          ?.getAttribute('data-amount') === '-1.8',
+      null,
+      { timeout: 60_000 },
+    );
     await waitForSamples(linked);
     await linked.waitForFunction(() => !document.querySelector('[data-testid=sample-canvas][data-ready=false]'));
     expect(maxAbsDiff(await pixels(linked), edited)).toBe(0);
@@ -118,7 +125,13 @@ describe.skipIf(!chromiumAvailable())('directions, variations and crossbreed', (
     const again = await browser.newPage();
     await again.goto(`${app.origin}/?batch=1&seed=5&class=3&backend=wasm`);
     await directionsReady(again, '0');
-    await again.waitForFunction(() => (document.querySelector('[data-testid=direction] input[type=text]') as HTMLInputElement | null)?.value === 'sleeve length', null, { timeout: 20_000 });
+    await again.waitForFunction(
+      () =>
+        (document.querySelector('[data-testid=direction] input[type=text]') as HTMLInputElement | null)?.value ===
+        'sleeve length',
+      null,
+      { timeout: 20_000 },
+    );
     expect(await again.getAttribute(`${SLIDER} >> nth=0`, 'aria-label')).toBe('sleeve length amount');
     await again.close();
   });
@@ -132,14 +145,29 @@ describe.skipIf(!chromiumAvailable())('directions, variations and crossbreed', (
     await other.goto(`${app.origin}/?batch=1&seed=5&class=3&backend=wasm`);
     await directionsReady(other, '0');
     const input = other.locator('[data-testid=directions-file]');
-    await input.setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "something else"') });
-    await waitNotice(other, /broken\.json: This is not a directions file we can use: its JSON does not parse\. Nothing was changed\./);
-    await input.setInputFiles({ name: 'wrong.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...file, directions: [{ ...file.directions[0], vector: [1, 2] }] })) });
+    await input.setInputFiles({
+      name: 'broken.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{"format": "something else"'),
+    });
+    await waitNotice(
+      other,
+      /broken\.json: This is not a directions file we can use: its JSON does not parse\. Nothing was changed\./,
+    );
+    await input.setInputFiles({
+      name: 'wrong.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify({ ...file, directions: [{ ...file.directions[0], vector: [1, 2] }] })),
+    });
     await waitNotice(other, /wrong\.json: .*has 2 values; this model's slots have \d+/);
     expect(await other.locator(SLIDER).count()).toBe(10);
     // Renamed and moved to the range of all slots, so it is an extra slider here.
     const mine = { ...file, directions: [{ ...file.directions[1], slots: [0, 1, 2, 3], name: 'imported one' }] };
-    await input.setInputFiles({ name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(mine)) });
+    await input.setInputFiles({
+      name: 'mine.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(mine)),
+    });
     await waitNotice(other, /Imported 1 direction from mine\.json/);
     expect(await other.locator(SLIDER).count()).toBe(11);
     await other.close();
@@ -147,10 +175,14 @@ describe.skipIf(!chromiumAvailable())('directions, variations and crossbreed', (
 
   it('fills the variations grid; a click makes a child current; its history entry links to the parent', async () => {
     await page.click('[data-testid=make-variations]');
-    await page.waitForFunction(() => {
-      const v = [...document.querySelectorAll<HTMLCanvasElement>('[data-testid=variation]')];
-      return v.length >= 8 && v.length <= 12 && v.every((c) => c.dataset.ready === 'true');
-    }, null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => {
+        const v = [...document.querySelectorAll<HTMLCanvasElement>('[data-testid=variation]')];
+        return v.length >= 8 && v.length <= 12 && v.every((c) => c.dataset.ready === 'true');
+      },
+      null,
+      { timeout: 60_000 },
+    );
     const children = await page.locator('[data-testid=variation]').count();
     const grid = await Promise.all(Array.from({ length: children }, (_, i) => variationPixels(page, i)));
     expect(new Set(grid.map((g) => g.join(','))).size).toBe(children);
@@ -166,11 +198,21 @@ describe.skipIf(!chromiumAvailable())('directions, variations and crossbreed', (
 
   it('crossbreeds two grid children; the child names both parents and the history links to each', async () => {
     await page.click('[data-testid=make-variations]');
-    await page.waitForFunction(() => [...document.querySelectorAll<HTMLCanvasElement>('[data-testid=variation]')].every((c) => c.dataset.ready === 'true'), null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll<HTMLCanvasElement>('[data-testid=variation]')].every(
+          (c) => c.dataset.ready === 'true',
+        ),
+      null,
+      { timeout: 60_000 },
+    );
     const a = await variationPixels(page, 0);
     const b = await variationPixels(page, 1);
     // Each parent is looked at first, long enough for the history to keep it, then picked.
-    const kept = async (n: number) => page.waitForFunction((n) => document.querySelectorAll('[data-testid=history-item]').length >= n, n, { timeout: 20_000 });
+    const kept = async (n: number) =>
+      page.waitForFunction((n) => document.querySelectorAll('[data-testid=history-item]').length >= n, n, {
+        timeout: 20_000,
+      });
     const before = await page.locator('[data-testid=history-item]').count();
     await afterChange(page, () => page.locator('[data-testid=variation]').nth(0).click());
     await kept(before + 1);

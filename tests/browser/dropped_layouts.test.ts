@@ -32,9 +32,19 @@ function spread(rgba: number[]): number {
 }
 
 const LAYOUTS: [string, string[], RegExp, number][] = [
-  ['BigGAN-deep', ['biggan-deep/pytorch_model.zip.bin', 'biggan-deep/config.json'], /pytorch_model\.zip\.bin · BigGAN-deep 128px/, 11],
+  [
+    'BigGAN-deep',
+    ['biggan-deep/pytorch_model.zip.bin', 'biggan-deep/config.json'],
+    /pytorch_model\.zip\.bin · BigGAN-deep 128px/,
+    11,
+  ],
   ['BigGAN (BigGAN-PyTorch)', ['biggan/G.legacy.pth'], /G\.legacy\.pth · BigGAN 128px/, 6],
-  ['BigGAN, TF Hub release', ['biggan-tfhub/biggan128-release.legacy.pt'], /biggan128-release\.legacy\.pt · BigGAN, TF Hub release 128px/, 6],
+  [
+    'BigGAN, TF Hub release',
+    ['biggan-tfhub/biggan128-release.legacy.pt'],
+    /biggan128-release\.legacy\.pt · BigGAN, TF Hub release 128px/,
+    6,
+  ],
 ];
 
 describe.skipIf(!chromiumAvailable())('a dropped checkpoint of each released layout', () => {
@@ -44,7 +54,11 @@ describe.skipIf(!chromiumAvailable())('a dropped checkpoint of each released lay
   let page: Page;
 
   beforeAll(async () => {
-    [app, files, browser] = await Promise.all([startAppServer(), startStaticServer({ '/fixtures': FIXTURES }), launchBrowser()]);
+    [app, files, browser] = await Promise.all([
+      startAppServer(),
+      startStaticServer({ '/fixtures': FIXTURES }),
+      launchBrowser(),
+    ]);
     page = await browser.newPage();
     await page.goto(`${app.origin}/?backend=wasm&batch=1`);
     await waitForSamples(page);
@@ -57,7 +71,12 @@ describe.skipIf(!chromiumAvailable())('a dropped checkpoint of each released lay
 
   it.each(LAYOUTS)('%s: converted in the page, drawn, and named', async (_, paths, status, slots) => {
     const before = await pixels(page);
-    await afterChange(page, () => dropUrls(page, paths.map((p) => `${files.origin}/fixtures/${p}`)));
+    await afterChange(page, () =>
+      dropUrls(
+        page,
+        paths.map((p) => `${files.origin}/fixtures/${p}`),
+      ),
+    );
     expect(await page.textContent('[data-testid=model-status]')).toMatch(status);
     expect(await page.locator('[data-testid=chunk]').count()).toBe(slots);
     const drawn = await pixels(page);

@@ -32,7 +32,11 @@ describe.skipIf(!chromiumAvailable())('export, restore and animate', () => {
 
   beforeAll(async () => {
     modelDir = await prepareModelDir();
-    [app, files, browser] = await Promise.all([startAppServer(), startStaticServer({ '/models': modelDir }), launchBrowser()]);
+    [app, files, browser] = await Promise.all([
+      startAppServer(),
+      startStaticServer({ '/models': modelDir }),
+      launchBrowser(),
+    ]);
     search = `?model=${encodeURIComponent(`${files.origin}/models/deep/model.json`)}&class=207&batch=2&seed=7&truncation=0.4`;
     page = await browser.newPage();
     await page.goto(`${app.origin}/${search}`);
@@ -68,7 +72,9 @@ describe.skipIf(!chromiumAvailable())('export, restore and animate', () => {
     expect([big.width, big.height]).toEqual([2 * R, 2 * R]);
     const native = decodePng(single.bytes).rgb;
     // Nearest: every 2x2 block repeats the native pixel.
-    const every2 = crop(big.rgb, 2 * R, 0, 0, 2 * R, 2 * R).filter((_, i) => Math.floor(i / 3 / (2 * R)) % 2 === 0 && Math.floor(i / 3) % 2 === 0);
+    const every2 = crop(big.rgb, 2 * R, 0, 0, 2 * R, 2 * R).filter(
+      (_, i) => Math.floor(i / 3 / (2 * R)) % 2 === 0 && Math.floor(i / 3) % 2 === 0,
+    );
     expect(maxAbsDiff(every2, native)).toBe(0);
     await page.selectOption('[data-testid=export-scale]', '1');
 
@@ -91,7 +97,10 @@ describe.skipIf(!chromiumAvailable())('export, restore and animate', () => {
     expect(zip.name).toBe('deep_golden-retriever_t0.40_seed7-8.zip');
     const reader = new ZipReader(new Uint8ArrayReader(zip.bytes));
     const entries = await reader.getEntries();
-    expect(entries.map((e) => e.filename)).toEqual(['deep_golden-retriever_t0.40_seed7.png', 'deep_golden-retriever_t0.40_seed8.png']);
+    expect(entries.map((e) => e.filename)).toEqual([
+      'deep_golden-retriever_t0.40_seed7.png',
+      'deep_golden-retriever_t0.40_seed8.png',
+    ]);
     for (const [i, e] of entries.entries()) {
       if (e.directory) throw new Error('unexpected folder');
       const png = decodePng(await e.getData(new Uint8ArrayWriter()));
@@ -103,7 +112,9 @@ describe.skipIf(!chromiumAvailable())('export, restore and animate', () => {
 
   it('restores a dropped PNG after a reload: same settings, same pixels', async () => {
     const other = await browser.newPage();
-    await other.goto(`${app.origin}/${search.replace('seed=7', 'seed=99').replace('truncation=0.4', 'truncation=0.8')}`);
+    await other.goto(
+      `${app.origin}/${search.replace('seed=7', 'seed=99').replace('truncation=0.4', 'truncation=0.8')}`,
+    );
     await waitForSamples(other);
     await afterChange(other, () => dropFile(other, single.name, single.bytes));
     expect(await other.inputValue('[data-testid=seed]')).toBe('8');
@@ -120,8 +131,19 @@ describe.skipIf(!chromiumAvailable())('export, restore and animate', () => {
 
     const png = decodePng(single.bytes);
     const record = JSON.parse(png.text[PNG_TEXT_KEY]);
-    const retext = (r: object) => encode({ width: R, height: R, data: Uint8Array.from(png.rgb), channels: 3, text: { [PNG_TEXT_KEY]: JSON.stringify(r) } });
-    await dropFile(page, 'foreign.png', retext({ ...record, model: { ...record.model, id: 'my-own-gan', hash: 'ab'.repeat(32) } }));
+    const retext = (r: object) =>
+      encode({
+        width: R,
+        height: R,
+        data: Uint8Array.from(png.rgb),
+        channels: 3,
+        text: { [PNG_TEXT_KEY]: JSON.stringify(r) },
+      });
+    await dropFile(
+      page,
+      'foreign.png',
+      retext({ ...record, model: { ...record.model, id: 'my-own-gan', hash: 'ab'.repeat(32) } }),
+    );
     expect(await waitNotice(page, /foreign\.png/)).toMatch(/my-own-gan.*sha256 abababababab.*current view is kept/);
     await dropFile(page, 'range.png', retext({ ...record, truncation: 7 }));
     expect(await waitNotice(page, /range\.png/)).toMatch(/damaged.*truncation/i);
@@ -150,7 +172,11 @@ describe.skipIf(!chromiumAvailable())('export, restore and animate', () => {
     await page.waitForSelector('[data-testid=interp-panel][data-status=done]', { timeout: 60_000 });
     expect(await page.locator('[data-testid=interp-frame][data-ready=true]').count()).toBe(4);
     const frame = (i: number) =>
-      page.$$eval('[data-testid=interp-frame]', (c, i) => [...(c[i] as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 128, 128).data], i);
+      page.$$eval(
+        '[data-testid=interp-frame]',
+        (c, i) => [...(c[i] as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 128, 128).data],
+        i,
+      );
     // The walk starts at A and ends at B (z only, same class and truncation).
     expect(maxAbsDiff(await frame(0), await pixels(page, 0))).toBeLessThanOrEqual(2);
     expect(maxAbsDiff(await frame(3), await pixels(page, 1))).toBeLessThanOrEqual(2);
@@ -173,15 +199,18 @@ describe.skipIf(!chromiumAvailable())('export, restore and animate', () => {
       const webm = await download(page, '[data-testid=interp-export-webm]');
       expect(webm.name).toMatch(/_interp-z-4f\.webm$/);
       expect([...webm.bytes.subarray(0, 4)]).toEqual([0x1a, 0x45, 0xdf, 0xa3]); // EBML
-      const size = await page.evaluate(async (data) => {
-        const v = document.createElement('video');
-        v.src = URL.createObjectURL(new Blob([new Uint8Array(data)], { type: 'video/webm' }));
-        await new Promise((ok, fail) => {
-          v.onloadedmetadata = ok;
-          v.onerror = () => fail(new Error('the browser could not read the WebM'));
-        });
-        return [v.videoWidth, v.videoHeight];
-      }, [...webm.bytes]);
+      const size = await page.evaluate(
+        async (data) => {
+          const v = document.createElement('video');
+          v.src = URL.createObjectURL(new Blob([new Uint8Array(data)], { type: 'video/webm' }));
+          await new Promise((ok, fail) => {
+            v.onloadedmetadata = ok;
+            v.onerror = () => fail(new Error('the browser could not read the WebM'));
+          });
+          return [v.videoWidth, v.videoHeight];
+        },
+        [...webm.bytes],
+      );
       expect(size).toEqual([R, R]);
     }
   });
@@ -201,8 +230,11 @@ describe.skipIf(!chromiumAvailable())('export, restore and animate', () => {
     const p = await browser.newPage();
     await p.goto(`${app.origin}/${search.replace('seed=7', 'seed=30')}`);
     await waitForSamples(p);
-    const seeds = async () => p.locator('[data-testid=history-item]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.seed));
-    await p.waitForFunction(() => document.querySelector('[data-testid=history-item]')?.getAttribute('data-seed') === '30');
+    const seeds = async () =>
+      p.locator('[data-testid=history-item]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.seed));
+    await p.waitForFunction(
+      () => document.querySelector('[data-testid=history-item]')?.getAttribute('data-seed') === '30',
+    );
     expect(await seeds()).toEqual(expect.arrayContaining(['7', '8', '30']));
     const eight = p.locator('[data-testid=history-item][data-seed="8"]');
     await eight.locator('[data-testid=history-star]').click();

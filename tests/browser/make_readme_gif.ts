@@ -11,7 +11,8 @@ import { launchBrowser } from './helpers/browser';
 import { download } from './helpers/files';
 import { afterChange, waitForSamples } from './helpers/page_tools';
 
-const [search = '?batch=1&class=0&seed=3&truncation=0.7', classB = 'sneaker', seedB = '11', steps = '16'] = process.argv.slice(2);
+const [search = '?batch=1&class=0&seed=3&truncation=0.7', classB = 'sneaker', seedB = '11', steps = '16'] =
+  process.argv.slice(2);
 const out = fileURLToPath(new URL('../../docs/interpolation.gif', import.meta.url));
 
 const app = await startAppServer();

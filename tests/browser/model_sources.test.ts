@@ -19,7 +19,11 @@ import { query, waitForSamples } from './helpers/page_tools';
 const checkpoint = new Uint8Array(readFileSync(fixturePath('biggan-deep', 'pytorch_model.zip.bin')));
 const config = new Uint8Array(readFileSync(fixturePath('biggan-deep', 'config.json')));
 const deepRepo = (extra: Partial<HubRepoSpec['files'][string]> = {}, cors?: HubRepoSpec['cors']): HubRepoSpec => ({
-  files: { 'pytorch_model.bin': { bytes: checkpoint, ...extra }, 'config.json': { bytes: config }, 'README.md': { bytes: new TextEncoder().encode('# BigGAN') } },
+  files: {
+    'pytorch_model.bin': { bytes: checkpoint, ...extra },
+    'config.json': { bytes: config },
+    'README.md': { bytes: new TextEncoder().encode('# BigGAN') },
+  },
   ...(cors ? { cors } : {}),
 });
 
@@ -73,7 +77,9 @@ describe.skipIf(!chromiumAvailable())('model sources', () => {
     await expect.poll(() => status(p), { timeout: 90_000 }).toMatch(/BigGAN-deep 128px · ImageNet · BigGAN-deep/);
     await waitForSamples(p);
     // The probe (bytes=0-0, through the redirect) came before the one full download.
-    const storage = hub.requests.slice(before).filter((r) => r.origin === 'storage' && r.path.endsWith('osanseviero/BigGAN-deep-128/pytorch_model.bin'));
+    const storage = hub.requests
+      .slice(before)
+      .filter((r) => r.origin === 'storage' && r.path.endsWith('osanseviero/BigGAN-deep-128/pytorch_model.bin'));
     expect(storage[0].range).toBe('bytes=0-0');
     expect(storage.filter((r) => !r.range && r.method === 'GET')).toHaveLength(1);
     expect(query(p).get('model')).toBe('biggan-deep-128');
@@ -88,11 +94,16 @@ describe.skipIf(!chromiumAvailable())('model sources', () => {
     const card = p.locator('[data-testid=model-source]');
     await card.waitFor();
     expect(await card.locator('[data-testid=manual-file]').textContent()).toBe('biggan256-release.pt');
-    expect(await card.locator('[data-testid=manual-page]').getAttribute('href')).toBe('https://github.com/ivclab/BigGAN-Generator-Pretrained-Pytorch/releases/tag/v0.0.0');
+    expect(await card.locator('[data-testid=manual-page]').getAttribute('href')).toBe(
+      'https://github.com/ivclab/BigGAN-Generator-Pretrained-Pytorch/releases/tag/v0.0.0',
+    );
     expect(await card.textContent()).toMatch(/no CORS header/);
     await p.selectOption('[data-testid=model-select]', 'biggan-pytorch-128');
     expect(await card.locator('[data-testid=manual-file]').textContent()).toBe('G_ema.pth');
-    const [chooser] = await Promise.all([p.waitForEvent('filechooser', { timeout: 10_000 }), card.locator('[data-testid=drop-instead]').click()]);
+    const [chooser] = await Promise.all([
+      p.waitForEvent('filechooser', { timeout: 10_000 }),
+      card.locator('[data-testid=drop-instead]').click(),
+    ]);
     expect(chooser.isMultiple()).toBe(true);
     // Nothing was downloaded; the bundled model still draws.
     expect(await status(p)).toMatch(/Fashion-MNIST/);
@@ -102,10 +113,15 @@ describe.skipIf(!chromiumAvailable())('model sources', () => {
   it('tells apart what a 1-byte probe can see: a size, a 404, an HTML page, no CORS, no answer', async () => {
     const p = await open();
     // The page's own module, from the dev server (a string, so that vitest leaves the import alone).
-    const probe = (url: string) => p.evaluate(`import('/src/worker/probe.ts').then((m) => m.probeUrl(${JSON.stringify(url)}))`);
+    const probe = (url: string) =>
+      p.evaluate(`import('/src/worker/probe.ts').then((m) => m.probeUrl(${JSON.stringify(url)}))`);
     const file = (repo: string) => `${hub.origin}/${repo}/resolve/main/pytorch_model.bin`;
     expect(await probe(file('osanseviero/BigGAN-deep-128'))).toEqual({ state: 'available', bytes: checkpoint.length });
-    expect(await probe(file('someone/biggan-gone'))).toMatchObject({ state: 'unreachable', reason: 'http', status: 404 });
+    expect(await probe(file('someone/biggan-gone'))).toMatchObject({
+      state: 'unreachable',
+      reason: 'http',
+      status: 404,
+    });
     expect(await probe(file('someone/biggan-login'))).toMatchObject({ state: 'unreachable', reason: 'html' });
     expect(await probe(file('corp/biggan-deep'))).toMatchObject({ state: 'unreachable', reason: 'no-cors' });
     expect(await probe(file('nocors/biggan-deep'))).toMatchObject({ state: 'unreachable', reason: 'network' });
@@ -119,18 +135,30 @@ describe.skipIf(!chromiumAvailable())('model sources', () => {
     const seen = new Set<string>();
     const read = () => p.evaluate(() => document.querySelector('[data-testid=download-progress]')?.textContent ?? '');
     await expect
-      .poll(async () => {
-        const text = await read();
-        if (text) seen.add(text);
-        return [...seen].some((t) => /resumed after 1 dropped connection/.test(t)) ? 'resumed' : text;
-      }, { timeout: 60_000, interval: 100 })
+      .poll(
+        async () => {
+          const text = await read();
+          if (text) seen.add(text);
+          return [...seen].some((t) => /resumed after 1 dropped connection/.test(t)) ? 'resumed' : text;
+        },
+        { timeout: 60_000, interval: 100 },
+      )
       .toBe('resumed');
-    expect([...seen].some((t) => /^Downloading [\d.]+ MB of 13 MB \(\d+%\) · [\d.]+ (KB|MB)\/s · about \d+ s left/.test(t)), [...seen].join('\n')).toBe(true);
+    expect(
+      [...seen].some((t) => /^Downloading [\d.]+ MB of 13 MB \(\d+%\) · [\d.]+ (KB|MB)\/s · about \d+ s left/.test(t)),
+      [...seen].join('\n'),
+    ).toBe(true);
     await waitForSamples(p);
     expect(await status(p)).toMatch(/hf:someone\/BigGAN-deep-fixture · BigGAN-deep/);
     expect(query(p).get('model')).toBe('hf:someone/BigGAN-deep-fixture');
     expect(query(p).get('seed')).toBe('3');
-    const resumed = hub.requests.filter((r) => r.origin === 'storage' && r.path === '/someone/BigGAN-deep-fixture/pytorch_model.bin' && r.range && r.range !== 'bytes=0-0');
+    const resumed = hub.requests.filter(
+      (r) =>
+        r.origin === 'storage' &&
+        r.path === '/someone/BigGAN-deep-fixture/pytorch_model.bin' &&
+        r.range &&
+        r.range !== 'bytes=0-0',
+    );
     expect(resumed).toHaveLength(1);
     // Resumed where its bytes ended: past 0, not past the cut (a reset drops what was still in flight).
     const from = Number(/bytes=(\d+)-$/.exec(resumed[0].range!)![1]);
@@ -183,7 +211,9 @@ describe.skipIf(!chromiumAvailable())('model sources', () => {
     const tryRef = async (ref: string, expected: RegExp) => {
       await p.fill('[data-testid=hub-ref]', ref);
       await p.click('[data-testid=hub-open]');
-      await expect.poll(async () => ((await error.count()) ? error.textContent() : ''), { timeout: 30_000 }).toMatch(expected);
+      await expect
+        .poll(async () => ((await error.count()) ? error.textContent() : ''), { timeout: 30_000 })
+        .toMatch(expected);
     };
     await tryRef('hf:someone/biggan-gone', /HTTP 404.*no file at this address/);
     await tryRef('hf:nocors/biggan-deep', /not reachable from this browser.*no CORS header.*drop it on the page/);
@@ -207,7 +237,9 @@ describe.skipIf(!chromiumAvailable())('model sources', () => {
     const failure = p.locator('[data-testid=link-failure]');
     await failure.waitFor({ timeout: 60_000 });
     await waitForSamples(p);
-    expect(await failure.textContent()).toMatch(/hf:later\/BigGAN-deep.*could not be loaded: The Hub has no public repository hf:later\/BigGAN-deep \(HTTP 401\)/);
+    expect(await failure.textContent()).toMatch(
+      /hf:later\/BigGAN-deep.*could not be loaded: The Hub has no public repository hf:later\/BigGAN-deep \(HTTP 401\)/,
+    );
     expect(await failure.textContent()).toMatch(/The default model is shown meanwhile/);
     expect(await status(p)).toMatch(/Fashion-MNIST/);
     expect(await p.inputValue('[data-testid=seed]')).toBe('11');

@@ -38,9 +38,17 @@ describe.skipIf(!chromiumAvailable())('the page for a newcomer', () => {
     errors = [];
     modelDir = mkdtempSync(join(tmpdir(), 'biggan-newcomer-'));
     await writeFixtureModel('biggan', join(modelDir, 'biggan'));
-    [app, browser, files] = await Promise.all([startAppServer(), launchPlain(), startStaticServer({ '/models': modelDir })]);
+    [app, browser, files] = await Promise.all([
+      startAppServer(),
+      launchPlain(),
+      startStaticServer({ '/models': modelDir }),
+    ]);
     phone = await phoneContext(browser, 'dark');
-    desktop = await browser.newContext({ viewport: { width: 1360, height: 900 }, colorScheme: 'light', acceptDownloads: true });
+    desktop = await browser.newContext({
+      viewport: { width: 1360, height: 900 },
+      colorScheme: 'light',
+      acceptDownloads: true,
+    });
   });
 
   afterAll(async () => {
@@ -69,14 +77,22 @@ describe.skipIf(!chromiumAvailable())('the page for a newcomer', () => {
       const inner = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
       const header = document.querySelector('.topbar')!.getBoundingClientRect();
       const parts = [...document.querySelectorAll('.topbar > *, .backend > *')].map((e) => e.getBoundingClientRect());
-      const small = [...document.querySelectorAll<HTMLElement>('button, select, input, summary, .segmented label, label.check')]
+      const small = [
+        ...document.querySelectorAll<HTMLElement>('button, select, input, summary, .segmented label, label.check'),
+      ]
         .filter((e) => {
           const r = e.getBoundingClientRect();
-          const hidden = r.width === 0 || getComputedStyle(e).visibility === 'hidden' || e.closest('.segmented') !== null && e.tagName === 'INPUT';
+          const hidden =
+            r.width === 0 ||
+            getComputedStyle(e).visibility === 'hidden' ||
+            (e.closest('.segmented') !== null && e.tagName === 'INPUT');
           const inLabel = e.tagName === 'INPUT' && ['checkbox', 'file', 'radio'].includes((e as HTMLInputElement).type);
           return !hidden && !inLabel && (r.height < 40 || r.width < 40);
         })
-        .map((e) => `${e.tagName.toLowerCase()}[${e.getAttribute("type") ?? ""}] "${(e.getAttribute('aria-label') ?? e.textContent ?? '').trim().slice(0, 30)}" ${Math.round(e.getBoundingClientRect().width)}x${Math.round(e.getBoundingClientRect().height)}`);
+        .map(
+          (e) =>
+            `${e.tagName.toLowerCase()}[${e.getAttribute('type') ?? ''}] "${(e.getAttribute('aria-label') ?? e.textContent ?? '').trim().slice(0, 30)}" ${Math.round(e.getBoundingClientRect().width)}x${Math.round(e.getBoundingClientRect().height)}`,
+        );
       return {
         textFits: text <= inner,
         headerInside: parts.every((r) => r.right <= header.right + 0.5 && r.left >= header.left - 0.5),
@@ -118,7 +134,8 @@ describe.skipIf(!chromiumAvailable())('the page for a newcomer', () => {
     expect(links).toContain('https://arxiv.org/abs/1809.11096');
     expect(links.some((l) => l.includes('huggingface.co'))).toBe(true);
     expect(links.some((l) => l.includes('BigGAN-PyTorch'))).toBe(true);
-    for (const control of ['Model', 'Class', 'Truncation', 'Seed', 'Latent chunks']) expect(await intro.locator('dt', { hasText: control }).count()).toBe(1);
+    for (const control of ['Model', 'Class', 'Truncation', 'Seed', 'Latent chunks'])
+      expect(await intro.locator('dt', { hasText: control }).count()).toBe(1);
     await page.click('[data-testid=intro-dismiss]');
     await intro.waitFor({ state: 'detached' });
     await page.reload();
@@ -135,10 +152,14 @@ describe.skipIf(!chromiumAvailable())('the page for a newcomer', () => {
     await page.locator('label', { hasText: 'Redraw |z| > t' }).click();
     expect(await help.textContent()).toMatch(/drawn again/);
     await page.locator('label', { hasText: 'Scale z by t' }).click();
-    expect(await page.textContent('[data-testid=chunk-help]')).toMatch(/BigGAN cuts z into chunks.*each other one conditions one block/s);
+    expect(await page.textContent('[data-testid=chunk-help]')).toMatch(
+      /BigGAN cuts z into chunks.*each other one conditions one block/s,
+    );
     expect(await page.locator('.chunk-head', { hasText: 'strength' }).isVisible()).toBe(true);
     // The truncation value is no live region: a drag must not announce every step.
-    expect(await page.locator('#truncation-title').locator('xpath=../..').locator('output, [aria-live]').count()).toBe(0);
+    expect(await page.locator('#truncation-title').locator('xpath=../..').locator('output, [aria-live]').count()).toBe(
+      0,
+    );
   });
 
   it('marks a resampled chunk as pinned to its own seed', async () => {
@@ -154,17 +175,30 @@ describe.skipIf(!chromiumAvailable())('the page for a newcomer', () => {
 
   it('shows the truncation trade: the sample at 8 truncations, the spread falling with t; a cell sets t; one PNG with its record', async () => {
     const cells = page.locator('[data-testid=truncation-strip] canvas');
-    await page.waitForFunction(() => {
-      const cs = [...document.querySelectorAll<HTMLCanvasElement>('[data-testid=truncation-strip] canvas')];
-      const plot = document.querySelector<SVGElement>('[data-testid=diversity-plot]');
-      return cs.length === 8 && cs.every((c) => c.dataset.ready === 'true') && plot !== null && !plot.dataset.values!.split(',').includes('');
-    }, undefined, { timeout: 90_000 });
+    await page.waitForFunction(
+      () => {
+        const cs = [...document.querySelectorAll<HTMLCanvasElement>('[data-testid=truncation-strip] canvas')];
+        const plot = document.querySelector<SVGElement>('[data-testid=diversity-plot]');
+        return (
+          cs.length === 8 &&
+          cs.every((c) => c.dataset.ready === 'true') &&
+          plot !== null &&
+          !plot.dataset.values!.split(',').includes('')
+        );
+      },
+      undefined,
+      { timeout: 90_000 },
+    );
     const ts = await cells.evaluateAll((cs) => cs.map((c) => (c as HTMLElement).dataset.truncation));
     expect(ts).toEqual(['0.10', '0.20', '0.30', '0.40', '0.50', '0.60', '0.80', '1.00']);
     const spread = (await page.getAttribute('[data-testid=diversity-plot]', 'data-values'))!.split(',').map(Number);
     expect(spread[7]).toBeGreaterThan(2 * spread[0]);
-    const low = await cells.nth(0).evaluate((c) => [...(c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 32, 32).data]);
-    const high = await cells.nth(7).evaluate((c) => [...(c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 32, 32).data]);
+    const low = await cells
+      .nth(0)
+      .evaluate((c) => [...(c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 32, 32).data]);
+    const high = await cells
+      .nth(7)
+      .evaluate((c) => [...(c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 32, 32).data]);
     expect(low.some((v, i) => v !== high[i])).toBe(true);
 
     const before = await generation(page);
@@ -206,7 +240,9 @@ describe.skipIf(!chromiumAvailable())('the page for a newcomer', () => {
     const seed = await page.inputValue('[data-testid=seed]');
     const title = await items.first().locator('[data-testid=history-title]').textContent();
     expect(title).toMatch(new RegExp(`T-shirt/top.*t ${t} · seed ${seed}.*fashion-mnist-biggan-32`, 's'));
-    expect(await items.first().locator('[data-testid=history-delete]').getAttribute('aria-label')).toBe(`Delete T-shirt/top, seed ${seed}`);
+    expect(await items.first().locator('[data-testid=history-delete]').getAttribute('aria-label')).toBe(
+      `Delete T-shirt/top, seed ${seed}`,
+    );
   });
 
   /** Types a class name and picks its option, after the list has closed from the last pick. */
@@ -249,11 +285,19 @@ describe.skipIf(!chromiumAvailable())('the page for a newcomer', () => {
   it('cancels a batch render when the backend is switched, and shows the backend that runs', async () => {
     await page.selectOption('[data-testid=batch]', '16');
     await page.selectOption('#backend-select', 'cpu');
-    await page.waitForFunction(() => document.querySelector('[data-testid=backend]')?.textContent === 'cpu', undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=backend]')?.textContent === 'cpu',
+      undefined,
+      { timeout: 60_000 },
+    );
     await waitForSamples(page, 0, 120_000);
     expect(await page.locator('[data-testid=sample-canvas][data-ready=true]').count()).toBe(16);
     await page.selectOption('#backend-select', 'wasm');
-    await page.waitForFunction(() => document.querySelector('[data-testid=backend]')?.textContent === 'wasm', undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=backend]')?.textContent === 'wasm',
+      undefined,
+      { timeout: 60_000 },
+    );
     await page.selectOption('[data-testid=batch]', '4');
     await waitForSamples(page);
   });
@@ -274,7 +318,9 @@ describe.skipIf(!chromiumAvailable())('the page for a newcomer', () => {
     await viewer.locator('[data-testid=viewer-canvas]').waitFor();
     const box = (await viewer.locator('[data-testid=viewer-canvas]').boundingBox())!;
     expect(box.width).toBeGreaterThanOrEqual(500);
-    expect(await viewer.textContent()).toContain(`seed ${await page.locator('[data-testid=sample-canvas]').nth(1).getAttribute('data-seed')}`);
+    expect(await viewer.textContent()).toContain(
+      `seed ${await page.locator('[data-testid=sample-canvas]').nth(1).getAttribute('data-seed')}`,
+    );
     const png = decodePng((await download(page, '[data-testid=viewer-download]')).bytes);
     expect(png.width).toBe(256);
     await page.keyboard.press('Escape');
@@ -312,7 +358,9 @@ describe.skipIf(!chromiumAvailable())('the page for a newcomer', () => {
     await bundled.locator('[data-testid=history-b]').click();
     await other.locator('[data-testid=interp-end-b][data-set=true]').waitFor();
     expect(await other.isDisabled('[data-testid=interp-run]')).toBe(true);
-    expect(await other.textContent('[data-testid=interp-reason]')).toMatch(/A comes from .* and B from 'fashion-mnist-biggan-32'.*one model/);
+    expect(await other.textContent('[data-testid=interp-reason]')).toMatch(
+      /A comes from .* and B from 'fashion-mnist-biggan-32'.*one model/,
+    );
     await other.close();
   });
 
@@ -326,7 +374,10 @@ describe.skipIf(!chromiumAvailable())('the page for a newcomer', () => {
     await p.locator('[data-testid=load-error]').waitFor();
     const dir = join(modelDir, 'biggan');
     const before = await generation(p);
-    await p.setInputFiles('[data-testid=model-files]', readdirSync(dir).map((f) => join(dir, f)));
+    await p.setInputFiles(
+      '[data-testid=model-files]',
+      readdirSync(dir).map((f) => join(dir, f)),
+    );
     await waitForSamples(p, before);
     expect(await p.locator('[data-testid=load-error]').count()).toBe(0);
     await p.close();

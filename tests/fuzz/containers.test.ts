@@ -14,14 +14,22 @@ const RUNS = Number(process.env.BIGGAN_FUZZ_RUNS ?? 400);
 
 const names = Object.keys(FAMILIES);
 const cases: (FuzzCase & { family: string })[] = names.flatMap((family, i) =>
-  fc.sample(FAMILIES[family]!.arbitrary, { seed: SEED + i, numRuns: RUNS }).map((bytes) => ({ family, kind: FAMILIES[family]!.kind, bytes })),
+  fc
+    .sample(FAMILIES[family]!.arbitrary, { seed: SEED + i, numRuns: RUNS })
+    .map((bytes) => ({ family, kind: FAMILIES[family]!.kind, bytes })),
 );
 let verdicts: Verdict[] = [];
 
 describe('fuzzing the readers', () => {
   beforeAll(async () => {
     verdicts = await runCases(cases, DEFAULT_LIMITS);
-    for (const family of names) console.log(countLine(family, verdicts.filter((_, i) => cases[i]!.family === family)));
+    for (const family of names)
+      console.log(
+        countLine(
+          family,
+          verdicts.filter((_, i) => cases[i]!.family === family),
+        ),
+      );
     console.log(countLine(`all (seed ${SEED})`, verdicts));
   }, 300_000);
 
@@ -29,12 +37,19 @@ describe('fuzzing the readers', () => {
     const bad = verdicts
       .map((v, i) => ({ ...v, i }))
       .filter((v) => cases[v.i]!.family === family && v.outcome !== 'ok' && v.outcome !== 'error');
-    const shown = bad.slice(0, 3).map((v) => `case ${v.i} ${v.outcome}: ${v.message} [${Buffer.from(cases[v.i]!.bytes).toString('base64').slice(0, 400)}]`);
+    const shown = bad
+      .slice(0, 3)
+      .map(
+        (v) =>
+          `case ${v.i} ${v.outcome}: ${v.message} [${Buffer.from(cases[v.i]!.bytes).toString('base64').slice(0, 400)}]`,
+      );
     expect(shown).toEqual([]);
   });
 
   it('mutants reach past the first check: most are refused for different reasons', () => {
-    const reasons = new Set(verdicts.filter((v) => v.outcome === 'error').map((v) => v.message.replace(/\d+/g, 'N').slice(0, 60)));
+    const reasons = new Set(
+      verdicts.filter((v) => v.outcome === 'error').map((v) => v.message.replace(/\d+/g, 'N').slice(0, 60)),
+    );
     expect(reasons.size).toBeGreaterThan(40);
   });
 });

@@ -4,8 +4,21 @@
  * names what it attacks and what must happen now: read (`ok`), or a clean error matching `expect`.
  */
 import { constants, deflateRawSync } from 'node:zlib';
-import { PNG_TEXT_KEY, RECORD_FORMAT, serializeSampleRecord, type SampleRecord } from '../../src/core/export/sample_record';
-import { concat, crc32, float32Bytes, PickleWriter, writeLegacy, writeSafetensors, writeZip } from '../helpers/torch_writer';
+import {
+  PNG_TEXT_KEY,
+  RECORD_FORMAT,
+  serializeSampleRecord,
+  type SampleRecord,
+} from '../../src/core/export/sample_record';
+import {
+  concat,
+  crc32,
+  float32Bytes,
+  PickleWriter,
+  writeLegacy,
+  writeSafetensors,
+  writeZip,
+} from '../helpers/torch_writer';
 import type { FuzzCase } from './harness';
 
 export interface CraftedCase extends FuzzCase {
@@ -21,7 +34,11 @@ const BININT1 = 0x4b;
 
 /** A legacy torch.save file with one 1-element float storage "0" and the given state_dict pickle. */
 function legacyWith(pickle: Uint8Array): Uint8Array {
-  return writeLegacy({ storages: [{ key: '0', dtype: 'float32', numel: 1, bytes: float32Bytes([1]) }], tensors: [], pickle });
+  return writeLegacy({
+    storages: [{ key: '0', dtype: 'float32', numel: 1, bytes: float32Bytes([1]) }],
+    tensors: [],
+    pickle,
+  });
 }
 
 /** `{key: tensor}` where each part is written by the caller; `tensor` pushes a _rebuild_tensor_v2 call. */
@@ -50,7 +67,11 @@ function nestedTuples(w: PickleWriter, depth: number): void {
 /** ((x, x), (x, x)) ... `levels` deep through the memo: 2^levels leaves in a few hundred bytes. */
 function billionLaughs(w: PickleWriter, levels: number): void {
   w.none().put(0).op(POP);
-  for (let i = 0; i < levels; i++) w.get(i).op(DUP, TUPLE2).put(i + 1).op(POP);
+  for (let i = 0; i < levels; i++)
+    w.get(i)
+      .op(DUP, TUPLE2)
+      .put(i + 1)
+      .op(POP);
   w.get(levels);
 }
 
@@ -207,7 +228,9 @@ export function craftedCases(): CraftedCase[] {
     {
       name: 'a tensor size nested 10k tuples deep',
       kind: 'checkpoint',
-      bytes: legacyWith(stateDict((w) => (w.str('w'), tensor(w, (x) => (nestedTuples(x, 10_000), x.op(TUPLE1)), oneDim(1))))),
+      bytes: legacyWith(
+        stateDict((w) => (w.str('w'), tensor(w, (x) => (nestedTuples(x, 10_000), x.op(TUPLE1)), oneDim(1)))),
+      ),
       expect: /nested more than 100 deep/,
     },
     {
@@ -219,14 +242,18 @@ export function craftedCases(): CraftedCase[] {
     {
       name: 'a memo-shared billion laughs as a tensor size',
       kind: 'checkpoint',
-      bytes: legacyWith(stateDict((w) => (w.str('w'), tensor(w, (x) => (billionLaughs(x, 60), x.op(TUPLE1)), oneDim(1))))),
+      bytes: legacyWith(
+        stateDict((w) => (w.str('w'), tensor(w, (x) => (billionLaughs(x, 60), x.op(TUPLE1)), oneDim(1)))),
+      ),
       expect: /invalid size \(\(\(\(/,
     },
     // Memory bombs.
     {
       name: '300k DUP opcodes',
       kind: 'checkpoint',
-      bytes: legacyWith(new PickleWriter().proto(2).emptyDict().raw(new Uint8Array(300_000).fill(DUP)).stop().toBytes()),
+      bytes: legacyWith(
+        new PickleWriter().proto(2).emptyDict().raw(new Uint8Array(300_000).fill(DUP)).stop().toBytes(),
+      ),
       expect: /holds more than 200000 values on its stack/,
     },
     {
@@ -250,7 +277,10 @@ export function craftedCases(): CraftedCase[] {
     {
       name: 'a safetensors header of 25k zero-size tensors',
       kind: 'checkpoint',
-      bytes: safetensorsHeader(Object.fromEntries(Array.from({ length: 25_000 }, (_, i) => [`t${i}`, F32(0, 0, [0])])), 0),
+      bytes: safetensorsHeader(
+        Object.fromEntries(Array.from({ length: 25_000 }, (_, i) => [`t${i}`, F32(0, 0, [0])])),
+        0,
+      ),
       expect: /holds 25000 tensors; at most 20000/,
     },
     {
@@ -275,7 +305,10 @@ export function craftedCases(): CraftedCase[] {
     {
       name: 'safetensors with trailing bytes',
       kind: 'checkpoint',
-      bytes: concat([writeSafetensors([{ name: 'a', dtype: 'F32', shape: [2], bytes: float32Bytes([1, 2]) }]), new Uint8Array(4)]),
+      bytes: concat([
+        writeSafetensors([{ name: 'a', dtype: 'F32', shape: [2], bytes: float32Bytes([1, 2]) }]),
+        new Uint8Array(4),
+      ]),
       expect: /4 bytes after the last tensor/,
     },
     {
@@ -313,7 +346,8 @@ export function craftedCases(): CraftedCase[] {
         ['archive/data.pkl', new PickleWriter().proto(2).emptyDict().stop().toBytes()],
         ['other/data/0', float32Bytes([1, 2])],
       ]),
-      expect: /entries under more than one top folder \("archive\/" holds data\.pkl, but "other\/data\/0" lies outside it\)/,
+      expect:
+        /entries under more than one top folder \("archive\/" holds data\.pkl, but "other\/data\/0" lies outside it\)/,
     },
     {
       name: '.npy header with a duplicated descr key',
@@ -333,22 +367,47 @@ export function craftedCases(): CraftedCase[] {
       bytes: npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }\n", float32Bytes([Infinity, 1])),
       expect: /value 0 .* is Infinity/,
     },
-    { name: 'a record whose slotZ holds 1e30', kind: 'record', bytes: recordBytes({ slotZ: [null, [1e30, 0, 0, 0], null] }), expect: /slotZ\[1\]\[0\] is 1e\+30/ },
+    {
+      name: 'a record whose slotZ holds 1e30',
+      kind: 'record',
+      bytes: recordBytes({ slotZ: [null, [1e30, 0, 0, 0], null] }),
+      expect: /slotZ\[1\]\[0\] is 1e\+30/,
+    },
     {
       name: 'a record whose class weights sum to Infinity',
       kind: 'record',
-      bytes: recordBytes({ classes: [{ index: 1, weight: 1e308 }, { index: 2, weight: 1e308 }] }),
+      bytes: recordBytes({
+        classes: [
+          { index: 1, weight: 1e308 },
+          { index: 2, weight: 1e308 },
+        ],
+      }),
       expect: /class weights sum to Infinity/,
     },
-    { name: 'a record with more slots than the model', kind: 'record', bytes: recordBytes({ slots: [null, null, null, null, null] }), expect: /5 latent slots; this model has 3/ },
+    {
+      name: 'a record with more slots than the model',
+      kind: 'record',
+      bytes: recordBytes({ slots: [null, null, null, null, null] }),
+      expect: /5 latent slots; this model has 3/,
+    },
     {
       name: 'a record with more per-block z than the model has slots',
       kind: 'record',
       bytes: recordBytes({ slotZ: Array.from({ length: 5 }, () => [0, 0, 0, 0]) }),
       expect: /5 per-block z; this model has 3 slots/,
     },
-    { name: 'a record whose slotZ is not an array of numbers', kind: 'record', bytes: recordBytes({ slotZ: 'zzz' }), expect: /slotZ is not a list/ },
-    { name: 'a record whose slotZ rows are not numbers', kind: 'record', bytes: recordBytes({ slotZ: [['a', 1, 2, 3], null, null] }), expect: /slotZ\[0\] is not a list of numbers \(slotZ\[0\]\[0\] is .a.\)/ },
+    {
+      name: 'a record whose slotZ is not an array of numbers',
+      kind: 'record',
+      bytes: recordBytes({ slotZ: 'zzz' }),
+      expect: /slotZ is not a list/,
+    },
+    {
+      name: 'a record whose slotZ rows are not numbers',
+      kind: 'record',
+      bytes: recordBytes({ slotZ: [['a', 1, 2, 3], null, null] }),
+      expect: /slotZ\[0\] is not a list of numbers \(slotZ\[0\]\[0\] is .a.\)/,
+    },
     // Messages.
     {
       name: 'a zip64 extra field that runs past the directory',
@@ -377,7 +436,12 @@ export function craftedCases(): CraftedCase[] {
       bytes: textFirstPng(),
       expect: /first chunk is tEXt, not IHDR/,
     },
-    { name: 'a .npy version 2 cut inside its header length', kind: 'npy', bytes: npy('', new Uint8Array(0), 2).subarray(0, 11), expect: /ends inside its header/ },
+    {
+      name: 'a .npy version 2 cut inside its header length',
+      kind: 'npy',
+      bytes: npy('', new Uint8Array(0), 2).subarray(0, 11),
+      expect: /ends inside its header/,
+    },
     {
       name: 'a record with a 10 MB model id',
       kind: 'record',

@@ -41,7 +41,10 @@ const POLL_MS = 20;
 export async function runCases(cases: readonly FuzzCase[], limits: Limits = DEFAULT_LIMITS): Promise<Verdict[]> {
   const dir = mkdtempSync(join(tmpdir(), 'biggan-fuzz-'));
   const file = join(dir, 'cases.json');
-  writeFileSync(file, JSON.stringify(cases.map((c) => ({ kind: c.kind, data: Buffer.from(c.bytes).toString('base64') }))));
+  writeFileSync(
+    file,
+    JSON.stringify(cases.map((c) => ({ kind: c.kind, data: Buffer.from(c.bytes).toString('base64') }))),
+  );
   const verdicts: Verdict[] = new Array(cases.length);
   try {
     let next = 0;
@@ -94,7 +97,11 @@ function runChild(file: string, first: number, limits: Limits, verdicts: Verdict
       } else if (tag === 'end') {
         const i = Number(index);
         const over = Number(rss) > limits.rssMb;
-        verdicts[i] = { outcome: over ? 'memory' : (outcome as Outcome), ms: Number(ms), message: JSON.parse(rest.join(' ')) as string };
+        verdicts[i] = {
+          outcome: over ? 'memory' : (outcome as Outcome),
+          ms: Number(ms),
+          message: JSON.parse(rest.join(' ')) as string,
+        };
         current = -1;
         resumeAt = i + 1;
       }
@@ -104,7 +111,11 @@ function runChild(file: string, first: number, limits: Limits, verdicts: Verdict
       if (current >= 0) {
         const heap = /heap out of memory|Allocation failed|invalid (array )?(size|length)/i.test(stderr);
         const outcome: Outcome = killedFor ?? (heap ? 'memory' : 'crash');
-        verdicts[current] = { outcome, ms: Math.round(performance.now() - startedAt), message: stderr.trim().split('\n').slice(-3).join(' | ') };
+        verdicts[current] = {
+          outcome,
+          ms: Math.round(performance.now() - startedAt),
+          message: stderr.trim().split('\n').slice(-3).join(' | '),
+        };
         resumeAt = current + 1;
       } else if (resumeAt === first && verdicts[first] === undefined) {
         // Died before its first case: a broken harness, not a verdict on the input.

@@ -26,7 +26,25 @@ import { GOOD_RECORD } from './crafted';
 import type { FuzzCase } from './harness';
 
 /** Values that sit on the edges readers get wrong: zero, one, sign bits, 2^31, 2^32, 2^53. */
-const EDGE_INTS = [0, 1, 2, 3, 7, 255, 256, 65535, 65536, 2 ** 28, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 53 - 1, -1, -(2 ** 31)];
+const EDGE_INTS = [
+  0,
+  1,
+  2,
+  3,
+  7,
+  255,
+  256,
+  65535,
+  65536,
+  2 ** 28,
+  2 ** 31 - 1,
+  2 ** 31,
+  2 ** 32 - 1,
+  2 ** 32,
+  2 ** 53 - 1,
+  -1,
+  -(2 ** 31),
+];
 const edgeInt = fc.oneof(fc.integer({ min: 0, max: 8 }), fc.constantFrom(...EDGE_INTS));
 const DTYPES: StorageDtype[] = ['float32', 'float16', 'bfloat16', 'float64', 'int64', 'int32', 'uint8', 'bool'];
 
@@ -75,7 +93,9 @@ function applyEdit(bytes: Uint8Array, regions: readonly Region[], edit: Of<typeo
 function mutated(base: fc.Arbitrary<{ bytes: Uint8Array; regions: Region[] }>): fc.Arbitrary<Uint8Array> {
   return fc
     .tuple(base, fc.array(byteEdit, { maxLength: 3 }))
-    .map(([{ bytes, regions }, edits]) => edits.reduce((b, e) => applyEdit(b, regions.length ? regions : [[0, b.length]], e), bytes));
+    .map(([{ bytes, regions }, edits]) =>
+      edits.reduce((b, e) => applyEdit(b, regions.length ? regions : [[0, b.length]], e), bytes),
+    );
 }
 
 const tensorName = fc.oneof(fc.constantFrom('w', 'b', 'G.linear.weight', ''), fc.string({ maxLength: 12 }));
@@ -83,7 +103,10 @@ const tensorName = fc.oneof(fc.constantFrom('w', 'b', 'G.linear.weight', ''), fc
 /** 1 to 3 tensors over 1 or 2 storages, with shapes, strides and offsets that may not fit them. */
 const checkpointSpec: fc.Arbitrary<CheckpointSpec> = fc
   .tuple(
-    fc.array(fc.record({ dtype: fc.constantFrom(...DTYPES), numel: fc.integer({ min: 0, max: 48 }) }), { minLength: 1, maxLength: 2 }),
+    fc.array(fc.record({ dtype: fc.constantFrom(...DTYPES), numel: fc.integer({ min: 0, max: 48 }) }), {
+      minLength: 1,
+      maxLength: 2,
+    }),
     fc.array(
       fc.record({
         name: tensorName,
@@ -157,18 +180,38 @@ export const zipTorch = mutated(
 );
 
 const SAFETENSORS_DTYPES = ['F32', 'F16', 'BF16', 'F64', 'I64', 'I32', 'U8', 'BOOL'] as const;
-const SAFETENSORS_SIZE: Record<(typeof SAFETENSORS_DTYPES)[number], number> = { F32: 4, F16: 2, BF16: 2, F64: 8, I64: 8, I32: 4, U8: 1, BOOL: 1 };
+const SAFETENSORS_SIZE: Record<(typeof SAFETENSORS_DTYPES)[number], number> = {
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  F64: 8,
+  I64: 8,
+  I32: 4,
+  U8: 1,
+  BOOL: 1,
+};
 
 /** Valid tensors, then one header field replaced by something else (offsets, shapes, dtypes, metadata). */
 export const safetensors = mutated(
   fc
     .tuple(
-      fc.array(fc.record({ name: tensorName, dtype: fc.constantFrom(...SAFETENSORS_DTYPES), shape: fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 }) }), {
-        minLength: 1,
-        maxLength: 3,
-      }),
+      fc.array(
+        fc.record({
+          name: tensorName,
+          dtype: fc.constantFrom(...SAFETENSORS_DTYPES),
+          shape: fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 }),
+        }),
+        {
+          minLength: 1,
+          maxLength: 3,
+        },
+      ),
       fc.option(
-        fc.record({ tensor: fc.nat(), field: fc.constantFrom('dtype', 'shape', 'data_offsets', '__metadata__'), value: fc.jsonValue({ maxDepth: 3 }) }),
+        fc.record({
+          tensor: fc.nat(),
+          field: fc.constantFrom('dtype', 'shape', 'data_offsets', '__metadata__'),
+          value: fc.jsonValue({ maxDepth: 3 }),
+        }),
         { nil: undefined },
       ),
     )
@@ -180,7 +223,10 @@ export const safetensors = mutated(
       let bytes = writeSafetensors(entries);
       if (patch) {
         const length = Number(new DataView(bytes.buffer).getBigUint64(0, true));
-        const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length))) as Record<string, Record<string, unknown>>;
+        const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length))) as Record<
+          string,
+          Record<string, unknown>
+        >;
         if (patch.field === '__metadata__') header.__metadata__ = { note: patch.value } as never;
         else {
           const name = Object.keys(header).filter((k) => k !== '__metadata__')[patch.tensor % entries.length];
@@ -192,7 +238,14 @@ export const safetensors = mutated(
         bytes = concat([len, json, bytes.subarray(8 + length)]);
       }
       const length = Number(new DataView(bytes.buffer).getBigUint64(0, true));
-      return { bytes, regions: [[0, 8], [8, 8 + length], [8 + length, bytes.length]] as Region[] };
+      return {
+        bytes,
+        regions: [
+          [0, 8],
+          [8, 8 + length],
+          [8 + length, bytes.length],
+        ] as Region[],
+      };
     }),
 );
 
@@ -204,7 +257,22 @@ export const npy = mutated(
       fc.array(
         fc.tuple(
           fc.constantFrom('descr', 'fortran_order', 'shape', 'extra'),
-          fc.constantFrom("'<f4'", "'>f4'", "'<f8'", "'<i8'", 'True', 'False', 'None', '(2,)', '(1, 3)', '()', "'", '(((', '-1', '1e9'),
+          fc.constantFrom(
+            "'<f4'",
+            "'>f4'",
+            "'<f8'",
+            "'<i8'",
+            'True',
+            'False',
+            'None',
+            '(2,)',
+            '(1, 3)',
+            '()',
+            "'",
+            '(((',
+            '-1',
+            '1e9',
+          ),
         ),
         { maxLength: 2 },
       ),
@@ -219,20 +287,30 @@ export const npy = mutated(
       const text = new TextEncoder().encode(dict);
       const head = Uint8Array.of(0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, text.length & 0xff, text.length >> 8);
       const bytes = concat([head, text, new Uint8Array(data.buffer)]);
-      return { bytes, regions: [[0, 10], [10, 10 + text.length]] as Region[] };
+      return {
+        bytes,
+        regions: [
+          [0, 10],
+          [10, 10 + text.length],
+        ] as Region[],
+      };
     }),
 );
 
 const recordPatch = fc.record({
   field: fc.constantFrom(...Object.keys(GOOD_RECORD), 'slotZ', 'batch', 'edits', 'variation', 'crossbreed'),
-  value: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom(1e30, -1e30, 1e308, 0, -1, 2 ** 32, '', 'x'.repeat(5000))),
+  value: fc.oneof(
+    fc.jsonValue({ maxDepth: 3 }),
+    fc.constantFrom(1e30, -1e30, 1e308, 0, -1, 2 ** 32, '', 'x'.repeat(5000)),
+  ),
   sub: fc.option(fc.constantFrom('id', 'hash', 'family', 'resolution', 'name', 'version'), { nil: undefined }),
 });
 
 function patchedRecord(patch: Of<typeof recordPatch>): string {
   const r = structuredClone(GOOD_RECORD) as unknown as Record<string, unknown>;
   const target = r[patch.field];
-  if (patch.sub && typeof target === 'object' && target !== null && !Array.isArray(target)) (target as Record<string, unknown>)[patch.sub] = patch.value;
+  if (patch.sub && typeof target === 'object' && target !== null && !Array.isArray(target))
+    (target as Record<string, unknown>)[patch.sub] = patch.value;
   else r[patch.field] = patch.value;
   return serializeSampleRecord(r as never);
 }
@@ -244,7 +322,10 @@ export const recordJson = recordPatch.map((p) => new TextEncoder().encode(patche
 export const pngRecord = mutated(
   fc.tuple(recordPatch, fc.boolean(), fc.boolean()).map(([patch, keep, compress]) => {
     const text = keep ? serializeSampleRecord(GOOD_RECORD) : patchedRecord(patch);
-    let bytes = encodePng({ width: 4, height: 4, data: new Uint8Array(48).fill(9) }, compress ? undefined : { [PNG_TEXT_KEY]: text });
+    let bytes = encodePng(
+      { width: 4, height: 4, data: new Uint8Array(48).fill(9) },
+      compress ? undefined : { [PNG_TEXT_KEY]: text },
+    );
     if (compress) bytes = withZtxt(bytes, text);
     return { bytes, regions: pngChunkRegions(bytes) };
   }),
@@ -252,7 +333,11 @@ export const pngRecord = mutated(
 
 /** Inserts a zTXt chunk after IHDR (CRC left as zero: the reader does not rely on it). */
 function withZtxt(png: Uint8Array, text: string): Uint8Array {
-  const body = concat([new TextEncoder().encode(`${PNG_TEXT_KEY}\0`), Uint8Array.of(0), zlibSync(new TextEncoder().encode(text))]);
+  const body = concat([
+    new TextEncoder().encode(`${PNG_TEXT_KEY}\0`),
+    Uint8Array.of(0),
+    zlibSync(new TextEncoder().encode(text)),
+  ]);
   const head = new Uint8Array(8);
   new DataView(head.buffer).setUint32(0, body.length);
   head.set(new TextEncoder().encode('zTXt'), 4);
@@ -262,7 +347,8 @@ function withZtxt(png: Uint8Array, text: string): Uint8Array {
 function pngChunkRegions(png: Uint8Array): Region[] {
   const v = new DataView(png.buffer, png.byteOffset, png.byteLength);
   const regions: Region[] = [];
-  for (let at = 8; at + 12 <= png.length; at += 12 + v.getUint32(at)) regions.push([at, Math.min(png.length, at + 12 + v.getUint32(at))]);
+  for (let at = 8; at + 12 <= png.length; at += 12 + v.getUint32(at))
+    regions.push([at, Math.min(png.length, at + 12 + v.getUint32(at))]);
   return regions;
 }
 

@@ -33,7 +33,8 @@ export const READERS = {
   },
   npy: async (bytes: Uint8Array) => `shape [${readNpy(bytes).shape.join(', ')}]`,
   png: async (bytes: Uint8Array) => `record of seed ${readSampleRecord(bytes).seed}`,
-  record: async (bytes: Uint8Array) => `record of seed ${parseSampleRecord(new TextDecoder().decode(bytes), RECORD_ARCH).seed}`,
+  record: async (bytes: Uint8Array) =>
+    `record of seed ${parseSampleRecord(new TextDecoder().decode(bytes), RECORD_ARCH).seed}`,
 } as const;
 
 export type ReaderKind = keyof typeof READERS;

@@ -6,7 +6,10 @@ import { loadGenerator, type LoadedModel } from '../../src/core/model/load_gener
 import { serializeModel, type SerializedModel, type WeightStorageDtype } from '../../src/core/model/model_format';
 import { fixturePath, readRawTensors, type FixtureFamily } from './fixtures';
 
-export async function serializeFixture(family: FixtureFamily, dtype: WeightStorageDtype = 'float32'): Promise<SerializedModel> {
+export async function serializeFixture(
+  family: FixtureFamily,
+  dtype: WeightStorageDtype = 'float32',
+): Promise<SerializedModel> {
   // The TF Hub release carries no config file.
   const config = fixturePath(family, 'config.json');
   const converted = convertStateDict(readRawTensors(family, 'state_dict'), {
@@ -16,6 +19,9 @@ export async function serializeFixture(family: FixtureFamily, dtype: WeightStora
 }
 
 /** Loads on the current backend. */
-export async function loadFixtureModel(family: FixtureFamily, dtype: WeightStorageDtype = 'float32'): Promise<LoadedModel> {
+export async function loadFixtureModel(
+  family: FixtureFamily,
+  dtype: WeightStorageDtype = 'float32',
+): Promise<LoadedModel> {
   return loadGenerator(artifactsFromSerialized(await serializeFixture(family, dtype)));
 }

@@ -18,7 +18,9 @@ export function tfhubPreDividedStateDict(): StateDict {
     }
     const prefix = key.slice(0, -'.weight_v'.length);
     const orig = stateDict.get(`${prefix}.weight_orig`)!;
-    const sigma = Math.fround(sigmaTfOrderEval(orig.data, orig.shape, stateDict.get(`${prefix}.weight_u`)!.data, t.data));
+    const sigma = Math.fround(
+      sigmaTfOrderEval(orig.data, orig.shape, stateDict.get(`${prefix}.weight_u`)!.data, t.data),
+    );
     out.set(`${prefix}.weight`, { shape: orig.shape, dtype: 'float32', data: orig.data.map((w) => w / sigma) });
   }
   return out;

@@ -194,7 +194,12 @@ export function stateDictPickle(spec: CheckpointSpec, format: 'zip' | 'legacy'):
     w.global('torch._utils', '_rebuild_tensor_v2');
     w.mark();
     // persistent id
-    w.mark().str('storage').global('torch', STORAGE_CLASS[storage.dtype]).str(storage.key).str('cpu').int(storage.numel);
+    w.mark()
+      .str('storage')
+      .global('torch', STORAGE_CLASS[storage.dtype])
+      .str(storage.key)
+      .str('cpu')
+      .int(storage.numel);
     if (format === 'legacy') w.none();
     w.tuple().memoize().binpersid();
     w.int(t.storageOffset ?? 0);
@@ -355,7 +360,10 @@ export interface SafetensorsEntry {
   bytes: Uint8Array;
 }
 
-export function writeSafetensors(entries: SafetensorsEntry[], metadata: Record<string, string> = { format: 'pt' }): Uint8Array {
+export function writeSafetensors(
+  entries: SafetensorsEntry[],
+  metadata: Record<string, string> = { format: 'pt' },
+): Uint8Array {
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
   for (const t of entries) {

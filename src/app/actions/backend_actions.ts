@@ -42,5 +42,6 @@ export async function chooseBackend(choice: BackendChoice): Promise<void> {
 
 function announceFallback(choice: BackendChoice, state: BackendState): void {
   if (state.notice) notify('warning', state.notice);
-  else if (choice !== 'auto' && state.name !== choice) notify('warning', `${choice.toUpperCase()} could not start here; using ${state.name.toUpperCase()}.`);
+  else if (choice !== 'auto' && state.name !== choice)
+    notify('warning', `${choice.toUpperCase()} could not start here; using ${state.name.toUpperCase()}.`);
 }

@@ -2,7 +2,13 @@
  * The Directions panel's actions: compute a slot range's directions in the worker, move and reset
  * their sliders (edits), name them (kept with the model in IndexedDB), export and import them.
  */
-import { DIRECTIONS_FORMAT, DIRECTIONS_VERSION, parseDirectionsFile, type DirectionsFile, type NamedDirection } from '../../core/edit/direction_file';
+import {
+  DIRECTIONS_FORMAT,
+  DIRECTIONS_VERSION,
+  parseDirectionsFile,
+  type DirectionsFile,
+  type NamedDirection,
+} from '../../core/edit/direction_file';
 import { MAX_EDIT_AMOUNT } from '../../core/edit/latent_edits';
 import { formatSlotRange, parseSlotRange } from '../../core/edit/slot_range';
 import { listNames, saveName } from '../directions/direction_names_db';
@@ -32,7 +38,10 @@ export async function computeDirections(range = useStore.getState().dirRange): P
   try {
     const set = await worker().request({ type: 'directions', slots, top: TOP_DIRECTIONS }).promise;
     if (useStore.getState().modelInfo !== info) return;
-    useStore.setState({ directions: { range: formatSlotRange(set.slots, info.architecture), ...set }, dirStatus: 'ready' });
+    useStore.setState({
+      directions: { range: formatSlotRange(set.slots, info.architecture), ...set },
+      dirStatus: 'ready',
+    });
     await loadNames();
   } catch (e) {
     useStore.setState({ dirStatus: 'error', dirError: errorText(e) });
@@ -47,7 +56,9 @@ async function loadNames(): Promise<void> {
   try {
     const rows = await listNames(hash);
     const shown = new Set(s.directions?.vectors.map((_, i) => directionKey(s.directions!.range, i)));
-    const extra: ExtraDirection[] = rows.filter((r) => !shown.has(r.key)).map((r) => ({ key: r.key, slots: r.slots, index: r.index, vector: r.vector, name: r.name }));
+    const extra: ExtraDirection[] = rows
+      .filter((r) => !shown.has(r.key))
+      .map((r) => ({ key: r.key, slots: r.slots, index: r.index, vector: r.vector, name: r.name }));
     useStore.setState((st) => ({
       dirNames: Object.fromEntries(rows.map((r) => [r.key, r.name])),
       extraDirections: mergeExtra(st.extraDirections, extra),
@@ -63,13 +74,21 @@ function mergeExtra(have: ExtraDirection[], add: ExtraDirection[]): ExtraDirecti
 }
 
 /** Sets a direction's amount; 0 removes its edit. */
-export function setDirectionAmount(key: string, slots: number[], vector: ArrayLike<number>, index: number, amount: number): void {
+export function setDirectionAmount(
+  key: string,
+  slots: number[],
+  vector: ArrayLike<number>,
+  index: number,
+  amount: number,
+): void {
   if (!Number.isFinite(amount)) return;
   const a = Math.max(-MAX_EDIT_AMOUNT, Math.min(MAX_EDIT_AMOUNT, amount));
   useStore.setState((s) => {
     const name = s.dirNames[key];
     const others = s.edits.filter((e) => e.key !== key);
-    return { edits: a === 0 ? others : [...others, { key, slots, vector, index, amount: a, ...(name ? { name } : {}) }] };
+    return {
+      edits: a === 0 ? others : [...others, { key, slots, vector, index, amount: a, ...(name ? { name } : {}) }],
+    };
   });
 }
 
@@ -81,7 +100,13 @@ export function resetAllDirections(): void {
   useStore.setState({ edits: [] });
 }
 
-export async function nameDirection(key: string, slots: number[], index: number, vector: ArrayLike<number>, name: string): Promise<void> {
+export async function nameDirection(
+  key: string,
+  slots: number[],
+  index: number,
+  vector: ArrayLike<number>,
+  name: string,
+): Promise<void> {
   const s = useStore.getState();
   const hash = s.modelInfo?.topology.contentHash;
   if (!hash) return;
@@ -106,9 +131,21 @@ export function directionsFile(): DirectionsFile | null {
   if (!info) return null;
   const computed: NamedDirection[] = (s.directions?.vectors ?? []).map((v, index) => {
     const name = s.dirNames[directionKey(s.directions!.range, index)];
-    return { slots: s.directions!.slots, index, value: s.directions!.values[index], vector: Array.from(v), ...(name ? { name } : {}) };
+    return {
+      slots: s.directions!.slots,
+      index,
+      value: s.directions!.values[index],
+      vector: Array.from(v),
+      ...(name ? { name } : {}),
+    };
   });
-  const extra: NamedDirection[] = s.extraDirections.map((d) => ({ slots: d.slots, index: d.index, value: 0, vector: d.vector, name: d.name }));
+  const extra: NamedDirection[] = s.extraDirections.map((d) => ({
+    slots: d.slots,
+    index: d.index,
+    value: 0,
+    vector: d.vector,
+    name: d.name,
+  }));
   return {
     format: DIRECTIONS_FORMAT,
     version: DIRECTIONS_VERSION,
@@ -141,12 +178,21 @@ export async function importDirections(file: File): Promise<void> {
     return;
   }
   if (parsed.model.hash !== info.topology.contentHash) {
-    notify('warning', `${file.name} was made for model '${parsed.model.id}', whose weights differ from this one's; its directions may mean other things here.`);
+    notify(
+      'warning',
+      `${file.name} was made for model '${parsed.model.id}', whose weights differ from this one's; its directions may mean other things here.`,
+    );
   }
   const arch = info.architecture;
   const extra: ExtraDirection[] = parsed.directions.map((d) => {
     const key = d.name ? `named:${d.name}` : directionKey(formatSlotRange(d.slots, arch), d.index);
-    return { key, slots: d.slots, index: d.index, vector: d.vector, name: d.name ?? `${formatSlotRange(d.slots, arch)} #${d.index}` };
+    return {
+      key,
+      slots: d.slots,
+      index: d.index,
+      vector: d.vector,
+      name: d.name ?? `${formatSlotRange(d.slots, arch)} #${d.index}`,
+    };
   });
   useStore.setState((st) => ({
     extraDirections: mergeExtra(st.extraDirections, extra),
@@ -154,7 +200,14 @@ export async function importDirections(file: File): Promise<void> {
   }));
   for (const d of extra) {
     try {
-      await saveName({ modelHash: info.topology.contentHash, key: d.key, name: d.name, slots: d.slots, index: d.index, vector: d.vector });
+      await saveName({
+        modelHash: info.topology.contentHash,
+        key: d.key,
+        name: d.name,
+        slots: d.slots,
+        index: d.index,
+        vector: d.vector,
+      });
     } catch {
       break; // no IndexedDB here: the imported directions last for this visit
     }
@@ -173,8 +226,15 @@ export async function applyLinkEdits(edits: readonly LinkEdit[]): Promise<void> 
       const slots = parseSlotRange(range, arch);
       const set = await worker().request({ type: 'directions', slots, top: TOP_DIRECTIONS }).promise;
       for (const e of edits.filter((x) => x.range === range)) {
-        if (e.index >= set.vectors.length) throw new SettingsError(`there are ${set.vectors.length} directions, not ${e.index + 1}`);
-        applied.push({ key: directionKey(formatSlotRange(slots, arch), e.index), slots, vector: set.vectors[e.index], index: e.index, amount: e.amount });
+        if (e.index >= set.vectors.length)
+          throw new SettingsError(`there are ${set.vectors.length} directions, not ${e.index + 1}`);
+        applied.push({
+          key: directionKey(formatSlotRange(slots, arch), e.index),
+          slots,
+          vector: set.vectors[e.index],
+          index: e.index,
+          amount: e.amount,
+        });
       }
     } catch (err) {
       notify('warning', `Ignored the address's direction edits for slots ${range}: ${errorText(err)}`);

@@ -76,7 +76,10 @@ export function exportGrid(): void {
 export function gridCaption(s: AppState): string {
   const total = s.classes.reduce((a, c) => a + c.weight, 0);
   const names = s.classes
-    .map((c) => `${s.classList[c.index]?.names[0] ?? `class ${c.index}`}${s.classes.length > 1 ? ` ${Math.round((c.weight / total) * 100)}%` : ''}`)
+    .map(
+      (c) =>
+        `${s.classList[c.index]?.names[0] ?? `class ${c.index}`}${s.classes.length > 1 ? ` ${Math.round((c.weight / total) * 100)}%` : ''}`,
+    )
     .join(' + ');
   const first = s.samples[0]?.seed ?? s.seed;
   const last = s.samples.at(-1)?.seed ?? first;
@@ -88,7 +91,9 @@ export function exportTruncationStrip(): void {
   const s = useStore.getState();
   const strip = s.strip;
   if (!strip || strip.cells.some((c) => !c) || strip.spread.some((v) => v === null)) return;
-  const cells = strip.cells.map((c) => upscale(sampleImage({ width: strip.size, height: strip.size, rgba: c! }), s.exportScale, s.exportFilter));
+  const cells = strip.cells.map((c) =>
+    upscale(sampleImage({ width: strip.size, height: strip.size, rgba: c! }), s.exportScale, s.exportFilter),
+  );
   const spread = strip.spread as number[];
   const caption =
     `${gridCaption(s).split('\n')[0]} · seed ${stripSeed(s)} · ${s.mode}\n` +
@@ -107,7 +112,8 @@ export async function exportZip(): Promise<void> {
   if (!samples) return;
   try {
     const files: Record<string, Uint8Array> = {};
-    for (const x of samples) files[`${fileBase(nameParts(s, [x.seed]))}.png`] = pngBytes(scaled(s, x), recordForView(s, x.index));
+    for (const x of samples)
+      files[`${fileBase(nameParts(s, [x.seed]))}.png`] = pngBytes(scaled(s, x), recordForView(s, x.index));
     // Stored, not deflated: PNGs are compressed already. fflate (which the page has anyway) instead
     // of zip.js keeps the built page within its size budget.
     const blob = new Blob([zipSync(files, { level: 0 })], { type: 'application/zip' });

@@ -4,7 +4,14 @@ import { parseSampleRecord, serializeSampleRecord, type SampleRecord } from '../
 import { pngBlob, sampleImage } from '../export/export_png';
 import { downscaleTo } from '../export/resize';
 import { recordForView } from '../export/view_record';
-import { addHistory, deleteHistory, listHistory, setStarred, trimHistory, type HistoryRow } from '../history/history_db';
+import {
+  addHistory,
+  deleteHistory,
+  listHistory,
+  setStarred,
+  trimHistory,
+  type HistoryRow,
+} from '../history/history_db';
 import type { HistoryItem } from '../store/export_slice';
 import { useStore } from '../store/store';
 import { restoreRecord } from './restore_actions';
@@ -15,12 +22,27 @@ let available = true;
 
 /** One key per sample: same model, settings and seed. */
 export function sampleKey(r: SampleRecord): string {
-  return JSON.stringify([r.model.hash, r.classes.map((c) => [c.index, c.weight]), r.truncation, r.mode, r.seed, r.slots, lineageId(r)]);
+  return JSON.stringify([
+    r.model.hash,
+    r.classes.map((c) => [c.index, c.weight]),
+    r.truncation,
+    r.mode,
+    r.seed,
+    r.slots,
+    lineageId(r),
+  ]);
 }
 
 function toItem(row: HistoryRow): HistoryItem | null {
   try {
-    return { id: row.id!, key: row.key, record: parseSampleRecord(row.record), thumb: URL.createObjectURL(row.thumb), starred: row.starred, savedAt: row.savedAt };
+    return {
+      id: row.id!,
+      key: row.key,
+      record: parseSampleRecord(row.record),
+      thumb: URL.createObjectURL(row.thumb),
+      starred: row.starred,
+      savedAt: row.savedAt,
+    };
   } catch {
     return null; // written by a version whose records this one cannot read
   }
@@ -75,9 +97,18 @@ export async function rememberCurrent(): Promise<void> {
   const key = sampleKey(record);
   if (s.history[0]?.key === key) return;
   try {
-    const thumb = pngBlob(downscaleTo(sampleImage({ width: x.width, height: x.height, rgba: x.rgba }), THUMB_PX), record);
+    const thumb = pngBlob(
+      downscaleTo(sampleImage({ width: x.width, height: x.height, rgba: x.rgba }), THUMB_PX),
+      record,
+    );
     const savedAt = Date.now();
-    const { id, replaced, starred } = await addHistory({ key, record: serializeSampleRecord(record), thumb, starred: false, savedAt });
+    const { id, replaced, starred } = await addHistory({
+      key,
+      record: serializeSampleRecord(record),
+      thumb,
+      starred: false,
+      savedAt,
+    });
     const dropped = await trimHistory();
     const item: HistoryItem = { id, key, record, thumb: URL.createObjectURL(thumb), starred, savedAt };
     useStore.setState((st) => {

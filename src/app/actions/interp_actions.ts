@@ -90,9 +90,14 @@ export async function runInterpolation(): Promise<void> {
   const { interpA: a, interpB: b, interpSteps: steps, interpWhat: what } = s;
   if (!a || !b || !s.modelInfo) return;
   const hash = s.modelInfo.topology.contentHash;
-  for (const [name, end] of [['A', a], ['B', b]] as const) {
+  for (const [name, end] of [
+    ['A', a],
+    ['B', b],
+  ] as const) {
     if (end.record.model.hash !== hash) {
-      useStore.setState({ interpError: `Sample ${name} was made with model '${end.record.model.id}', not the one loaded now. Pick both ends from this model.` });
+      useStore.setState({
+        interpError: `Sample ${name} was made with model '${end.record.model.id}', not the one loaded now. Pick both ends from this model.`,
+      });
       return;
     }
   }
@@ -108,12 +113,15 @@ export async function runInterpolation(): Promise<void> {
   });
   progress({ label: 'Drawing frames', done: 0, total: steps });
   let done = 0;
-  const call = worker().request({ type: 'interpolate', job: { a: endpointFromRecord(a.record), b: endpointFromRecord(b.record), steps, what } }, (p) => {
-    if (abort.signal.aborted) return;
-    done++;
-    useStore.setState((st) => ({ interpFrames: st.interpFrames.map((f, i) => (i === p.index ? p.rgba : f)) }));
-    progress({ label: 'Drawing frames', done, total: steps });
-  });
+  const call = worker().request(
+    { type: 'interpolate', job: { a: endpointFromRecord(a.record), b: endpointFromRecord(b.record), steps, what } },
+    (p) => {
+      if (abort.signal.aborted) return;
+      done++;
+      useStore.setState((st) => ({ interpFrames: st.interpFrames.map((f, i) => (i === p.index ? p.rgba : f)) }));
+      progress({ label: 'Drawing frames', done, total: steps });
+    },
+  );
   job = { id: call.id, abort };
   try {
     await call.promise;
@@ -133,7 +141,9 @@ function exportFrames(): RgbImage[] | null {
   const s = useStore.getState();
   if (s.interpStatus !== 'done' || s.interpFrames.some((f) => f === null)) return null;
   const size = s.interpSize;
-  const frames = s.interpFrames.map((f) => upscale({ width: size, height: size, data: rgbaToRgb(f!) }, s.exportScale, s.exportFilter));
+  const frames = s.interpFrames.map((f) =>
+    upscale({ width: size, height: size, data: rgbaToRgb(f!) }, s.exportScale, s.exportFilter),
+  );
   return playOrder(frames.length, s.interpPingPong).map((i) => frames[i]);
 }
 
@@ -162,7 +172,16 @@ export function exportStrip(): void {
   downloadBlob(pngBlob(tileImages(once, once.length, 0), s.interpMadeFor!.a), walkName('png'));
 }
 
-async function encodeJob(kind: string, ext: string, type: string, encode: (f: RgbImage[], onFrame: (d: number, t: number) => void, signal: AbortSignal) => Promise<Uint8Array<ArrayBuffer>>): Promise<void> {
+async function encodeJob(
+  kind: string,
+  ext: string,
+  type: string,
+  encode: (
+    f: RgbImage[],
+    onFrame: (d: number, t: number) => void,
+    signal: AbortSignal,
+  ) => Promise<Uint8Array<ArrayBuffer>>,
+): Promise<void> {
   const frames = exportFrames();
   if (!frames) return;
   cancelJob();
@@ -171,7 +190,11 @@ async function encodeJob(kind: string, ext: string, type: string, encode: (f: Rg
   useStore.setState({ interpStatus: 'encoding', interpError: null });
   progress({ label: `Encoding ${kind}`, done: 0, total: frames.length });
   try {
-    const bytes = await encode(frames, (done, total) => progress({ label: `Encoding ${kind}`, done, total }), abort.signal);
+    const bytes = await encode(
+      frames,
+      (done, total) => progress({ label: `Encoding ${kind}`, done, total }),
+      abort.signal,
+    );
     downloadBlob(new Blob([bytes], { type }), walkName(ext));
   } catch (e) {
     if (e instanceof CancelledError) notify('info', `${kind} export cancelled.`);

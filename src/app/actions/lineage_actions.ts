@@ -21,7 +21,11 @@ export function directionKey(range: string, index: number | undefined): string {
 }
 
 /** Makes a child (one sample's latents, before edits) the current sample, alone: exact values would repeat it across a batch. */
-export function makeChildCurrent(latents: Latents, classes: ClassWeight[], origin: NonNullable<LineageSlice['origin']>): void {
+export function makeChildCurrent(
+  latents: Latents,
+  classes: ClassWeight[],
+  origin: NonNullable<LineageSlice['origin']>,
+): void {
   const s = useStore.getState();
   const arch = s.modelInfo?.architecture;
   if (!arch) return;
@@ -35,21 +39,41 @@ export function restoreLineage(record: SampleRecord): void {
   const s = useStore.getState();
   const arch = s.modelInfo?.architecture;
   if (!arch) return;
-  const edits = editsFromRecord(record.edits).map((e) => ({ ...e, key: directionKey(formatSlotRange(e.slots, arch), e.index) }));
-  const origin = record.variation || record.crossbreed ? { variation: record.variation, crossbreed: record.crossbreed } : null;
+  const edits = editsFromRecord(record.edits).map((e) => ({
+    ...e,
+    key: directionKey(formatSlotRange(e.slots, arch), e.index),
+  }));
+  const origin =
+    record.variation || record.crossbreed ? { variation: record.variation, crossbreed: record.crossbreed } : null;
   if (!origin) {
     useStore.setState({ edits, origin: null });
     return;
   }
   const drawn = recordDrawnLatents(record);
   const perSlot = splitSlots(slotLayout(arch), { batch: 1, z: drawn.z, slotZ: drawn.slotZ ?? [] });
-  useStore.setState((st) => ({ edits, origin, batch: 1, current: 0, slots: st.slots.map((x, i) => ({ ...x, strength: 1, values: perSlot[i] })) }));
+  useStore.setState((st) => ({
+    edits,
+    origin,
+    batch: 1,
+    current: 0,
+    slots: st.slots.map((x, i) => ({ ...x, strength: 1, values: perSlot[i] })),
+  }));
 }
 
 /** Clears what no longer applies when the seed, a slot's seed or the model changes. */
 export function followLineage(s: AppState, prev: AppState): void {
   if (s.modelInfo !== prev.modelInfo && s.modelInfo?.topology.contentHash !== prev.modelInfo?.topology.contentHash) {
-    useStore.setState({ dirRange: '0', directions: null, dirStatus: 'idle', edits: [], extraDirections: [], variations: [], origin: null, crossA: null, crossB: null });
+    useStore.setState({
+      dirRange: '0',
+      directions: null,
+      dirStatus: 'idle',
+      edits: [],
+      extraDirections: [],
+      variations: [],
+      origin: null,
+      crossA: null,
+      crossB: null,
+    });
     return;
   }
   const seedMoved = s.seed !== prev.seed;

@@ -29,7 +29,9 @@ let generation = 0;
 
 /** A flag the worker reads even while it converts synchronously (needs cross-origin isolation). */
 function newCancelFlag(): Int32Array | undefined {
-  return typeof SharedArrayBuffer !== 'undefined' && crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+  return typeof SharedArrayBuffer !== 'undefined' && crossOriginIsolated
+    ? new Int32Array(new SharedArrayBuffer(4))
+    : undefined;
 }
 
 function cancelCurrent(): void {
@@ -65,14 +67,21 @@ function failLoad(label: string, e: unknown): false {
     modelStatus: had ? 'ready' : 'error',
     loadingLabel: null,
     loadProgress: null,
-    loadError: cancelled ? null : `Could not load ${label}: ${lastFailure}${had ? ' The previous model is still in use.' : ''}`,
+    loadError: cancelled
+      ? null
+      : `Could not load ${label}: ${lastFailure}${had ? ' The previous model is still in use.' : ''}`,
   });
   if (cancelled) notify('info', `Loading ${label} was cancelled.`);
   return false;
 }
 
 /** Loads a model; on failure the current one stays and the error is shown. Resolves true on success. */
-export async function loadModel(source: ModelSource, label: string, ref: ModelRef | null, pending: PendingSettings = {}): Promise<boolean> {
+export async function loadModel(
+  source: ModelSource,
+  label: string,
+  ref: ModelRef | null,
+  pending: PendingSettings = {},
+): Promise<boolean> {
   const client = worker();
   const gen = generation;
   cancelCurrent();
@@ -89,7 +98,10 @@ export async function loadModel(source: ModelSource, label: string, ref: ModelRe
     loading = null;
     adoptModel(info, ref, pending);
     if (info.cacheError) {
-      notify('warning', `${info.label} could not be kept for offline use: ${info.cacheError}. It runs now, uncached, and will download again next time. Deleting saved models frees space.`);
+      notify(
+        'warning',
+        `${info.label} could not be kept for offline use: ${info.cacheError}. It runs now, uncached, and will download again next time. Deleting saved models frees space.`,
+      );
     }
     if (info.cacheKey && !info.fromCache) void refreshCached();
     return true;
@@ -150,12 +162,22 @@ async function loadFromMirrors(entry: CatalogEntry, ref: ModelRef, pending: Pend
     }
     const m = mirrors[i];
     const size = status.bytes ? ` (${formatBytes(status.bytes)})` : '';
-    const ok = await loadModel({ kind: 'url', url: m.checkpoint, configUrl: m.config, cacheKey: key, label: entry.label }, `${entry.label} from ${m.label}${size}`, ref, pending);
+    const ok = await loadModel(
+      { kind: 'url', url: m.checkpoint, configUrl: m.config, cacheKey: key, label: entry.label },
+      `${entry.label} from ${m.label}${size}`,
+      ref,
+      pending,
+    );
     if (ok || !lastFailure || gen !== generation) return ok;
     markMirrorFailed(entry, i, lastFailure);
     reasons.push(`${m.label}: ${lastFailure}`);
   }
-  return failLoad(entry.label, new NetworkError(`no download address answered. ${reasons.join(' · ')} Drop the file instead (see the model's sources).`));
+  return failLoad(
+    entry.label,
+    new NetworkError(
+      `no download address answered. ${reasons.join(' · ')} Drop the file instead (see the model's sources).`,
+    ),
+  );
 }
 
 /** Resolves `hf:owner/repo[@rev]` through the Hub API, then downloads its checkpoint and config.json. */
@@ -204,7 +226,16 @@ export async function openLinkModel(ref: ModelRef | undefined, pending: PendingS
   const search = location.search;
   if (await loadRef(ref, pending)) return;
   if (!lastFailure) return; // cancelled by the user: nothing to explain
-  useStore.setState({ linkFailure: { ref, reason: lastFailure, classSpec: pending.classSpec, slotOverrides: pending.slotOverrides, search }, loadError: null });
+  useStore.setState({
+    linkFailure: {
+      ref,
+      reason: lastFailure,
+      classSpec: pending.classSpec,
+      slotOverrides: pending.slotOverrides,
+      search,
+    },
+    loadError: null,
+  });
   await loadRef(DEFAULT_REF, { slotOverrides: pending.slotOverrides });
 }
 
@@ -251,7 +282,8 @@ function adoptModel(info: ModelInfo, ref: ModelRef | null, pending: PendingSetti
     classes = defaultClass(n);
   }
   const slotCount = info.slots.length;
-  const sameSlots = s.modelInfo?.slots.length === slotCount && s.modelInfo.architecture.family === info.architecture.family;
+  const sameSlots =
+    s.modelInfo?.slots.length === slotCount && s.modelInfo.architecture.family === info.architecture.family;
   const slots: SlotState[] = Array.from({ length: slotCount }, (_, i) =>
     sameSlots && s.slots[i] ? s.slots[i] : { locked: false, strength: 1 },
   );

@@ -13,12 +13,23 @@ import { errorText, worker } from './worker_link';
 let inflight: number | null = null;
 let scheduled = false;
 
-
 export function renderSettings(s: AppState): RenderSettings {
   const slots: (SlotSetting | undefined)[] = s.slots.map((x) =>
-    x.values ? { values: x.values, strength: x.strength } : x.seed === undefined && x.strength === 1 ? undefined : { seed: x.seed, strength: x.strength },
+    x.values
+      ? { values: x.values, strength: x.strength }
+      : x.seed === undefined && x.strength === 1
+        ? undefined
+        : { seed: x.seed, strength: x.strength },
   );
-  return { classes: s.classes, truncation: s.truncation, mode: s.mode, seed: s.seed, batch: s.batch, slots, edits: s.edits };
+  return {
+    classes: s.classes,
+    truncation: s.truncation,
+    mode: s.mode,
+    seed: s.seed,
+    batch: s.batch,
+    slots,
+    edits: s.edits,
+  };
 }
 
 /** Coalesces changes made in one tick into one request. */
@@ -47,7 +58,12 @@ export function renderNow(): void {
   if (!s.modelInfo) return;
   const client = worker();
   if (inflight !== null) client.cancel(inflight);
-  useStore.setState({ samples: placeholders(s), rendering: true, renderError: null, renderGeneration: s.renderGeneration + 1 });
+  useStore.setState({
+    samples: placeholders(s),
+    rendering: true,
+    renderError: null,
+    renderGeneration: s.renderGeneration + 1,
+  });
   const call = client.request({ type: 'render', settings: renderSettings(s) }, (p) => {
     if (inflight !== call.id) return;
     useStore.setState((st) => ({

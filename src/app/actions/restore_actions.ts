@@ -48,7 +48,10 @@ export async function restoreRecord(record: SampleRecord, what: string): Promise
     }
     const now = useStore.getState().modelInfo;
     if (now && now.topology.contentHash !== record.model.hash) {
-      notify('warning', `${what} was made with other weights (${shortHash(record.model.hash)}) than '${id}' has now; the sample may look different.`);
+      notify(
+        'warning',
+        `${what} was made with other weights (${shortHash(record.model.hash)}) than '${id}' has now; the sample may look different.`,
+      );
     }
   }
   const info = useStore.getState().modelInfo;
@@ -86,7 +89,14 @@ function applyRecord(record: SampleRecord, slotCount: number): void {
 function checkSameLatent(record: SampleRecord, what: string): void {
   const s = useStore.getState();
   const arch = s.modelInfo!.architecture;
-  const z = sampleLatents(arch, { seed: s.seed, truncation: s.truncation, mode: s.mode, batch: 1, slots: renderSettings(s).slots }).z;
+  const z = sampleLatents(arch, {
+    seed: s.seed,
+    truncation: s.truncation,
+    mode: s.mode,
+    batch: 1,
+    slots: renderSettings(s).slots,
+  }).z;
   const worst = record.z.reduce((m, v, i) => Math.max(m, Math.abs(v - z[i])), 0);
-  if (worst > 1e-5) notify('warning', `${what}: its seeds no longer give the exact latent it stored; the sample may differ slightly.`);
+  if (worst > 1e-5)
+    notify('warning', `${what}: its seeds no longer give the exact latent it stored; the sample may differ slightly.`);
 }

@@ -24,7 +24,10 @@ export function addClass(index: number): boolean {
   const s = useStore.getState();
   if (s.classes.some((c) => c.index === index)) return true;
   if (s.classes.length >= MAX_BLEND) {
-    notify('warning', `The blend already has ${MAX_BLEND} classes, the most it takes: remove one to add another. The blend was kept.`);
+    notify(
+      'warning',
+      `The blend already has ${MAX_BLEND} classes, the most it takes: remove one to add another. The blend was kept.`,
+    );
     return false;
   }
   useStore.setState({ classes: [...s.classes, { index, weight: 1 }] });
@@ -51,7 +54,8 @@ export function randomClass(): void {
 }
 
 export function setTruncation(t: number): void {
-  if (Number.isFinite(t)) useStore.setState({ truncation: clamp(Math.round(t * 1000) / 1000, MIN_TRUNCATION, MAX_TRUNCATION) });
+  if (Number.isFinite(t))
+    useStore.setState({ truncation: clamp(Math.round(t * 1000) / 1000, MIN_TRUNCATION, MAX_TRUNCATION) });
 }
 
 export function setMode(mode: TruncationMode): void {

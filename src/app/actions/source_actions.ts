@@ -34,7 +34,9 @@ function setStatus(id: string, i: number, status: MirrorStatus): void {
 /** Probes every mirror of `entry` at once (1 byte each); the statuses appear as they come. */
 export async function probeEntry(entry: CatalogEntry, signal?: AbortSignal): Promise<MirrorStatus[]> {
   const mirrors = entryMirrors(entry, useStore.getState().hubBase);
-  useStore.setState((s) => ({ mirrorStatus: { ...s.mirrorStatus, [entry.id]: mirrors.map(() => ({ state: 'probing' as const })) } }));
+  useStore.setState((s) => ({
+    mirrorStatus: { ...s.mirrorStatus, [entry.id]: mirrors.map(() => ({ state: 'probing' as const })) },
+  }));
   return Promise.all(
     mirrors.map(async (m, i) => {
       const status = await probeUrl(m.checkpoint, signal);
@@ -69,7 +71,8 @@ export async function searchTheHub(query: string): Promise<void> {
     const hits = await searchHub(useStore.getState().hubBase, q, pageFetch, { signal: ctrl.signal });
     if (searching === ctrl) useStore.setState({ hubSearch: { query: q, status: 'done', hits } });
   } catch (e) {
-    if (searching === ctrl && !ctrl.signal.aborted) useStore.setState({ hubSearch: { query: q, status: 'error', hits: [], error: errorText(e) } });
+    if (searching === ctrl && !ctrl.signal.aborted)
+      useStore.setState({ hubSearch: { query: q, status: 'error', hits: [], error: errorText(e) } });
   }
 }
 

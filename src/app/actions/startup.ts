@@ -22,7 +22,8 @@ export async function startApp(): Promise<void> {
   started = true;
   const parsed = parseUrlState(location.search);
   useStore.setState(parsed.settings);
-  if (parsed.notices.length > 0) notify('warning', ['Some values in the address were ignored:', ...parsed.notices].join('\n'));
+  if (parsed.notices.length > 0)
+    notify('warning', ['Some values in the address were ignored:', ...parsed.notices].join('\n'));
 
   useStore.subscribe((s, prev) => {
     if (renderInputsChanged(s, prev)) scheduleRender();
@@ -31,7 +32,14 @@ export async function startApp(): Promise<void> {
     if (finished || (s.current !== prev.current && !s.rendering)) rememberWhenSettled();
     if ((prev.rendering && !s.rendering) || (s.current !== prev.current && !s.rendering)) void refreshStrip();
     // While a shared link's model failed to load, the address stays the link (see openLinkModel).
-    if (s.modelInfo && !s.linkFailure && (renderInputsChanged(s, prev) || s.modelRef !== prev.modelRef || s.backendChoice !== prev.backendChoice || s.current !== prev.current)) {
+    if (
+      s.modelInfo &&
+      !s.linkFailure &&
+      (renderInputsChanged(s, prev) ||
+        s.modelRef !== prev.modelRef ||
+        s.backendChoice !== prev.backendChoice ||
+        s.current !== prev.current)
+    ) {
       const search = buildSearch(s, s.modelRef);
       if (search !== location.search) history.replaceState(null, '', search);
     }

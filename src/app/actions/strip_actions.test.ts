@@ -21,7 +21,9 @@ describe('truncation strip', () => {
 
 describe('export and animation defaults', () => {
   it('exports small models at 256 px or more, big ones natively', () => {
-    expect([legibleScale(32), legibleScale(64), legibleScale(100), legibleScale(128), legibleScale(512)]).toEqual([8, 4, 4, 1, 1]);
+    expect([legibleScale(32), legibleScale(64), legibleScale(100), legibleScale(128), legibleScale(512)]).toEqual([
+      8, 4, 4, 1, 1,
+    ]);
   });
 
   it('plays A to B, or A to B and back without repeating the ends', () => {

@@ -65,7 +65,14 @@ export async function refreshStrip(): Promise<void> {
   const seeds = spreadSeeds(size);
   let strip = s.strip;
   if (!strip || strip.key !== key) {
-    strip = { key, truncations: STRIP_TRUNCATIONS, cells: STRIP_TRUNCATIONS.map(() => null), spread: STRIP_TRUNCATIONS.map(() => null), seeds, size };
+    strip = {
+      key,
+      truncations: STRIP_TRUNCATIONS,
+      cells: STRIP_TRUNCATIONS.map(() => null),
+      spread: STRIP_TRUNCATIONS.map(() => null),
+      seeds,
+      size,
+    };
     useStore.setState({ strip });
   }
   running = key;

@@ -52,7 +52,13 @@ function batchInputs(children: { latents: Latents; classes: ClassWeight[] }[]): 
   const joined = joinSlots(layout, perSlot, children.length);
   const classVectors = new Float32Array(children.length * arch.numClasses);
   children.forEach((c, i) => classVectors.set(classVector(arch.numClasses, c.classes), i * arch.numClasses));
-  return { z: joined.z, slotZ: joined.slotZ, classVector: classVectors, batch: children.length, truncation: s.truncation };
+  return {
+    z: joined.z,
+    slotZ: joined.slotZ,
+    classVector: classVectors,
+    batch: children.length,
+    truncation: s.truncation,
+  };
 }
 
 /** Fills the grid with children of the current sample; `fresh` moves on to new seeds. */
@@ -69,7 +75,9 @@ export function makeVariations(fresh = false): void {
     return {
       seed: spec.seed,
       latents: varyLatents(arch, drawn, spec),
-      classes: spec.classChange ? varyClasses(parent.classes, arch.numClasses, spec.seed) : parent.classes.map((c) => ({ index: c.index, weight: c.weight })),
+      classes: spec.classChange
+        ? varyClasses(parent.classes, arch.numClasses, spec.seed)
+        : parent.classes.map((c) => ({ index: c.index, weight: c.weight })),
       rgba: null,
       width: arch.resolution,
       height: arch.resolution,
@@ -80,9 +88,10 @@ export function makeVariations(fresh = false): void {
   if (inflight !== null) client.cancel(inflight);
   const call = client.request({ type: 'renderLatents', inputs: batchInputs(children) }, (p) => {
     useStore.setState((st) => ({
-      variations: st.variations === children || st.variations.length === children.length
-        ? st.variations.map((c, i) => (i === p.index ? { ...c, rgba: p.rgba, width: p.width, height: p.height } : c))
-        : st.variations,
+      variations:
+        st.variations === children || st.variations.length === children.length
+          ? st.variations.map((c, i) => (i === p.index ? { ...c, rgba: p.rgba, width: p.width, height: p.height } : c))
+          : st.variations,
     }));
   });
   inflight = call.id;
@@ -122,7 +131,9 @@ export function variationRecord(k: number): SampleRecord | null {
     ...parent,
     classes: child.classes,
     z: Array.from(joined.z),
-    ...(joined.slotZ.some((v) => v) ? { slotZ: joined.slotZ.map((v) => (v ? Array.from(v) : null)) } : { slotZ: undefined }),
+    ...(joined.slotZ.some((v) => v)
+      ? { slotZ: joined.slotZ.map((v) => (v ? Array.from(v) : null)) }
+      : { slotZ: undefined }),
     variation: { ...variationSpec(child.seed), parent: parentRef(parent) },
     crossbreed: undefined,
   };
@@ -164,6 +175,15 @@ export function crossbreed(seed = Math.floor(Math.random() * 2 ** 32)): void {
   let pick = chosen ?? randomPick(arch, seed);
   // A random pick of one parent only would copy it: make sure each parent gives at least one slot.
   if (!chosen && (!pick.includes('a') || !pick.includes('b'))) pick = `a${'b'.repeat(latentSlots(arch).length - 1)}`;
-  const crossbreed: CrossbreedRecord = { parents: [parentRef(a), parentRef(b)], pick, classMix: s.crossMix, ...(chosen ? {} : { seed }) };
-  makeChildCurrent(crossLatents(arch, drawnLatents(a), drawnLatents(b), pick), blendClasses(a.classes, b.classes, s.crossMix), { crossbreed });
+  const crossbreed: CrossbreedRecord = {
+    parents: [parentRef(a), parentRef(b)],
+    pick,
+    classMix: s.crossMix,
+    ...(chosen ? {} : { seed }),
+  };
+  makeChildCurrent(
+    crossLatents(arch, drawnLatents(a), drawnLatents(b), pick),
+    blendClasses(a.classes, b.classes, s.crossMix),
+    { crossbreed },
+  );
 }

@@ -16,6 +16,9 @@ export async function copyLink(): Promise<void> {
     await navigator.clipboard.writeText(location.href);
     notify('info', 'Link copied: it opens this view, model and settings included.');
   } catch (e) {
-    notify('warning', `The browser did not let the page copy (${errorText(e)}). The link is the page address: ${location.href}`);
+    notify(
+      'warning',
+      `The browser did not let the page copy (${errorText(e)}). The link is the page address: ${location.href}`,
+    );
   }
 }

@@ -28,10 +28,15 @@ export function BackendPicker() {
           </option>
         ))}
       </select>
-      <span className="backend-now" title={backend ? `${backend.reason}\n${probes.map((p) => `${LABELS[p.name]}: ${p.detail}`).join('\n')}` : ''}>
+      <span
+        className="backend-now"
+        title={backend ? `${backend.reason}\n${probes.map((p) => `${LABELS[p.name]}: ${p.detail}`).join('\n')}` : ''}
+      >
         <span className="dot" data-state={busy ? 'busy' : backend ? 'ok' : 'off'} aria-hidden="true" />
         <span className="sr-only">In use: </span>
-        <span data-testid="backend" className="backend-name">{backend?.name ?? (busy ? 'starting' : 'none')}</span>
+        <span data-testid="backend" className="backend-name">
+          {backend?.name ?? (busy ? 'starting' : 'none')}
+        </span>
         {backend?.threads ? (
           <span data-testid="backend-threads" className="backend-threads">
             {' '}

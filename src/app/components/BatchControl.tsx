@@ -12,16 +12,16 @@ export function BatchControl() {
   const seedText = (n: number) => (n === 1 ? `${seed}` : `${seed} to ${sampleSeed(seed, n - 1)}`);
   return (
     <div className="row">
-        <label htmlFor="batch-select" className="grow">
-          Samples (seed{batch > 1 ? 's' : ''} {seedText(batch)})
-        </label>
-        <select id="batch-select" data-testid="batch" value={batch} onChange={(e) => setBatch(Number(e.target.value))}>
-          {CHOICES.map((n) => (
-            <option key={n} value={n}>
-              {n}
-            </option>
-          ))}
-        </select>
+      <label htmlFor="batch-select" className="grow">
+        Samples (seed{batch > 1 ? 's' : ''} {seedText(batch)})
+      </label>
+      <select id="batch-select" data-testid="batch" value={batch} onChange={(e) => setBatch(Number(e.target.value))}>
+        {CHOICES.map((n) => (
+          <option key={n} value={n}>
+            {n}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }

@@ -27,8 +27,8 @@ export function ChunkList() {
       }
     >
       <p className="help" data-testid="chunk-help">
-        {slotHelp(info.architecture.family)} Lock a chunk to keep it while the rest changes; resample one to give it
-        its own new seed; <strong>strength</strong> multiplies its values (0 silences it, 1 is as drawn, 2 exaggerates).
+        {slotHelp(info.architecture.family)} Lock a chunk to keep it while the rest changes; resample one to give it its
+        own new seed; <strong>strength</strong> multiplies its values (0 silences it, 1 is as drawn, 2 exaggerates).
       </p>
       <div className="chunk-head" aria-hidden="true">
         <span>chunk</span>
@@ -42,11 +42,26 @@ export function ChunkList() {
           const pinned = x.seed !== undefined;
           const strengthId = `strength-${i}`;
           return (
-            <li key={i} data-testid="chunk" data-slot={i} data-locked={x.locked} data-seed={x.seed ?? ''} data-pinned={pinned}>
+            <li
+              key={i}
+              data-testid="chunk"
+              data-slot={i}
+              data-locked={x.locked}
+              data-seed={x.seed ?? ''}
+              data-pinned={pinned}
+            >
               <span className="chunk-name">
                 {name}
                 {pinned && (
-                  <span className="chunk-pin" data-testid="chunk-pin" title={x.locked ? 'Locked: keeps this seed when the sample seed changes' : 'Resampled: uses its own seed until the sample seed changes'}>
+                  <span
+                    className="chunk-pin"
+                    data-testid="chunk-pin"
+                    title={
+                      x.locked
+                        ? 'Locked: keeps this seed when the sample seed changes'
+                        : 'Resampled: uses its own seed until the sample seed changes'
+                    }
+                  >
                     {x.locked ? 'locked' : 'pinned'} · seed {x.seed}
                   </span>
                 )}

@@ -3,7 +3,15 @@ import { useId, useMemo, useState } from 'react';
 import { searchClasses } from '../../core/classes/class_search';
 import type { ModelClass } from '../../core/classes/model_classes';
 import { MAX_BLEND } from '../../core/latent/class_vector';
-import { addClass, MAX_WEIGHT, MIN_WEIGHT, pickClass, randomClass, removeClass, setClassWeight } from '../actions/settings_actions';
+import {
+  addClass,
+  MAX_WEIGHT,
+  MIN_WEIGHT,
+  pickClass,
+  randomClass,
+  removeClass,
+  setClassWeight,
+} from '../actions/settings_actions';
 import { useStore } from '../store/store';
 import { Section } from './Section';
 
@@ -129,10 +137,18 @@ export function ClassPicker() {
                 </span>
                 {blend.length > 1 && (
                   <>
-                    <span className="value" title="Weights are relative: each class gets its weight divided by their sum">
+                    <span
+                      className="value"
+                      title="Weights are relative: each class gets its weight divided by their sum"
+                    >
                       {c.weight.toFixed(2)} <span className="muted">({share}%)</span>
                     </span>
-                    <button type="button" className="icon-button" aria-label={`Remove ${name(c.index)} from the blend`} onClick={() => removeClass(c.index)}>
+                    <button
+                      type="button"
+                      className="icon-button"
+                      aria-label={`Remove ${name(c.index)} from the blend`}
+                      onClick={() => removeClass(c.index)}
+                    >
                       ×
                     </button>
                     <input

@@ -5,7 +5,13 @@
  */
 import { useEffect, useRef } from 'react';
 import {
-  computeDirections, exportDirections, importDirections, nameDirection, resetAllDirections, resetDirection, setDirectionAmount,
+  computeDirections,
+  exportDirections,
+  importDirections,
+  nameDirection,
+  resetAllDirections,
+  resetDirection,
+  setDirectionAmount,
 } from '../actions/direction_actions';
 import { directionKey } from '../actions/lineage_actions';
 import { MAX_EDIT_AMOUNT } from '../../core/edit/latent_edits';
@@ -60,7 +66,14 @@ function DirectionSlider({ dirKey, label, slots, index, vector, hint }: SliderPr
         onChange={(e) => setDirectionAmount(dirKey, slots, vector, index, Number(e.target.value))}
       />
       <span className="direction-amount">{amount > 0 ? `+${amount.toFixed(1)}` : amount.toFixed(1)}</span>
-      <button type="button" className="link-button" data-testid="direction-reset" aria-label={`Reset ${name || label}`} disabled={amount === 0} onClick={() => resetDirection(dirKey)}>
+      <button
+        type="button"
+        className="link-button"
+        data-testid="direction-reset"
+        aria-label={`Reset ${name || label}`}
+        disabled={amount === 0}
+        onClick={() => resetDirection(dirKey)}
+      >
         Reset
       </button>
     </li>
@@ -85,15 +98,21 @@ export function DirectionsPanel() {
       title="Directions"
       id="directions"
       aside={
-        <button type="button" className="link-button" data-testid="directions-reset-all" disabled={editCount === 0} onClick={resetAllDirections}>
+        <button
+          type="button"
+          className="link-button"
+          data-testid="directions-reset-all"
+          disabled={editCount === 0}
+          onClick={resetAllDirections}
+        >
           Reset all
         </button>
       }
     >
       <div data-testid="directions" data-status={status} data-range={directions?.range ?? ''}>
         <p className="help">
-          Directions that change the picture most, found from the weights that read each slot's z (SeFa). Moving a slider adds
-          that direction to the z of the slots in the range.
+          Directions that change the picture most, found from the weights that read each slot's z (SeFa). Moving a
+          slider adds that direction to the z of the slots in the range.
         </p>
         <label className="row">
           <span>Slots</span>
@@ -132,7 +151,14 @@ export function DirectionsPanel() {
             <h3 className="subhead">Named and imported</h3>
             <ul className="directions">
               {extra.map((d) => (
-                <DirectionSlider key={d.key} dirKey={d.key} label={d.name} slots={d.slots} index={d.index} vector={d.vector} />
+                <DirectionSlider
+                  key={d.key}
+                  dirKey={d.key}
+                  label={d.name}
+                  slots={d.slots}
+                  index={d.index}
+                  vector={d.vector}
+                />
               ))}
             </ul>
           </>

@@ -3,13 +3,25 @@ const W = 220;
 const H = 110;
 const PAD = { left: 34, right: 8, top: 8, bottom: 26 };
 
-export function DiversityPlot({ truncations, spread, current, seeds }: { truncations: readonly number[]; spread: (number | null)[]; current: number; seeds: number }) {
+export function DiversityPlot({
+  truncations,
+  spread,
+  current,
+  seeds,
+}: {
+  truncations: readonly number[];
+  spread: (number | null)[];
+  current: number;
+  seeds: number;
+}) {
   const known = spread.filter((v): v is number => v !== null);
   const top = Math.max(0.05, Math.ceil(Math.max(0, ...known) * 20) / 20);
   const x = (t: number) => PAD.left + t * (W - PAD.left - PAD.right);
   const y = (v: number) => H - PAD.bottom - (v / top) * (H - PAD.top - PAD.bottom);
   const points = truncations.flatMap((t, i) => (spread[i] === null ? [] : [[x(t), y(spread[i]!)] as const]));
-  const summary = truncations.map((t, i) => `t ${t.toFixed(2)}: ${spread[i] === null ? 'pending' : spread[i]!.toFixed(3)}`).join(', ');
+  const summary = truncations
+    .map((t, i) => `t ${t.toFixed(2)}: ${spread[i] === null ? 'pending' : spread[i]!.toFixed(3)}`)
+    .join(', ');
   return (
     <figure className="diversity">
       <svg

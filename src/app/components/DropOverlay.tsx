@@ -5,7 +5,9 @@ import { restoreFromFile } from '../actions/restore_actions';
 
 /** A single image (by type or name) is a sample to restore, never a checkpoint. */
 function isImageFile(files: File[]): boolean {
-  return files.length === 1 && (files[0].type.startsWith('image/') || /\.(png|jpe?g|gif|webp|bmp)$/i.test(files[0].name));
+  return (
+    files.length === 1 && (files[0].type.startsWith('image/') || /\.(png|jpe?g|gif|webp|bmp)$/i.test(files[0].name))
+  );
 }
 
 export function DropOverlay() {
@@ -46,7 +48,10 @@ export function DropOverlay() {
   }, []);
   return over ? (
     <div className="drop-overlay" aria-hidden="true">
-      <p>Drop a PNG exported by BigGAN Explorer to restore its sample, or a checkpoint (+ config.json) or converted model files to open them</p>
+      <p>
+        Drop a PNG exported by BigGAN Explorer to restore its sample, or a checkpoint (+ config.json) or converted model
+        files to open them
+      </p>
     </div>
   ) : null;
 }

@@ -19,7 +19,13 @@ export function ExportBar() {
   return (
     <div className="export-bar">
       <div className="row wrap">
-        <button type="button" data-testid="export-png" onClick={exportCurrent} disabled={!ready} title="The selected sample, with its settings inside">
+        <button
+          type="button"
+          data-testid="export-png"
+          onClick={exportCurrent}
+          disabled={!ready}
+          title="The selected sample, with its settings inside"
+        >
           Export PNG
         </button>
         <button type="button" data-testid="export-grid" onClick={exportGrid} disabled={!allReady}>
@@ -28,14 +34,31 @@ export function ExportBar() {
         <button type="button" data-testid="export-zip" onClick={() => void exportZip()} disabled={!allReady}>
           Download all (zip)
         </button>
-        <button type="button" data-testid="copy-link" onClick={() => void copyLink()} title="Copy the address of this view: model, class, truncation, seed and chunks">
+        <button
+          type="button"
+          data-testid="copy-link"
+          onClick={() => void copyLink()}
+          title="Copy the address of this view: model, class, truncation, seed and chunks"
+        >
           Copy link
         </button>
         <span className="sep" />
-        <button type="button" data-testid="interp-a" onClick={() => pickCurrent('a')} disabled={!ready} title="Use the selected sample as the start of an interpolation">
+        <button
+          type="button"
+          data-testid="interp-a"
+          onClick={() => pickCurrent('a')}
+          disabled={!ready}
+          title="Use the selected sample as the start of an interpolation"
+        >
           Use as A
         </button>
-        <button type="button" data-testid="interp-b" onClick={() => pickCurrent('b')} disabled={!ready} title="Use the selected sample as the end of an interpolation">
+        <button
+          type="button"
+          data-testid="interp-b"
+          onClick={() => pickCurrent('b')}
+          disabled={!ready}
+          title="Use the selected sample as the end of an interpolation"
+        >
           Use as B
         </button>
       </div>
@@ -43,13 +66,23 @@ export function ExportBar() {
         <ScaleSelect testId="export-scale" />
         <label className="check">
           Filter
-          <select data-testid="export-filter" value={filter} disabled={scale === 1} onChange={(e) => setExportFilter(e.target.value as ScaleFilter)}>
+          <select
+            data-testid="export-filter"
+            value={filter}
+            disabled={scale === 1}
+            onChange={(e) => setExportFilter(e.target.value as ScaleFilter)}
+          >
             <option value="nearest">nearest</option>
             <option value="smooth">smooth</option>
           </select>
         </label>
         <label className="check">
-          <input type="checkbox" data-testid="export-caption" checked={caption} onChange={(e) => setGridCaption(e.target.checked)} />
+          <input
+            type="checkbox"
+            data-testid="export-caption"
+            checked={caption}
+            onChange={(e) => setGridCaption(e.target.checked)}
+          />
           Caption under grid
         </label>
         <label className="file-button small">

@@ -19,7 +19,8 @@ export function FrameCanvas({
   useEffect(() => {
     const ctx = ref.current?.getContext('2d');
     // A frame left from the previous model (another size) waits for its replacement, as ImageData would throw.
-    if (ctx && rgba && rgba.length === size * size * 4) ctx.putImageData(new ImageData(new Uint8ClampedArray(rgba), size, size), 0, 0);
+    if (ctx && rgba && rgba.length === size * size * 4)
+      ctx.putImageData(new ImageData(new Uint8ClampedArray(rgba), size, size), 0, 0);
   }, [rgba, size]);
   return (
     <canvas

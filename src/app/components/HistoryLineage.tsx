@@ -13,7 +13,9 @@ function ParentButton({ parent, label }: { parent: ParentRef; label: string }) {
       data-testid="history-parent"
       data-parent={parent.id}
       disabled={found === undefined}
-      title={found === undefined ? 'This parent is no longer in the history' : `Go to parent ${label} (seed ${parent.seed})`}
+      title={
+        found === undefined ? 'This parent is no longer in the history' : `Go to parent ${label} (seed ${parent.seed})`
+      }
       onClick={() => found !== undefined && void restoreHistoryItem(found)}
     >
       {label}: seed {parent.seed}
@@ -32,7 +34,11 @@ export function HistoryLineage({ record }: { record: SampleRecord }) {
       : [];
   if (parents.length === 0) return null;
   return (
-    <div className="history-lineage" data-testid="history-lineage" data-kind={record.crossbreed ? 'crossbreed' : 'variation'}>
+    <div
+      className="history-lineage"
+      data-testid="history-lineage"
+      data-kind={record.crossbreed ? 'crossbreed' : 'variation'}
+    >
       {record.crossbreed ? 'crossbreed of ' : 'variation of '}
       {parents.map(([p, label]) => (
         <ParentButton key={label} parent={p} label={label} />

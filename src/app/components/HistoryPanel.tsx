@@ -11,7 +11,9 @@ import { useStore } from '../store/store';
 function classText(h: HistoryItem): string {
   const cs = h.record.classes;
   const total = cs.reduce((a, c) => a + c.weight, 0);
-  return cs.map((c) => `${c.name ?? `class ${c.index}`}${cs.length > 1 ? ` ${Math.round((c.weight / total) * 100)}%` : ''}`).join(' + ');
+  return cs
+    .map((c) => `${c.name ?? `class ${c.index}`}${cs.length > 1 ? ` ${Math.round((c.weight / total) * 100)}%` : ''}`)
+    .join(' + ');
 }
 
 export function HistoryPanel() {
@@ -35,7 +37,13 @@ export function HistoryPanel() {
             const model = modelSlug({ model: r.model.id }, r.model.id);
             return (
               <li key={h.id} data-testid="history-item" data-seed={r.seed} data-starred={h.starred}>
-                <button type="button" className="history-thumb" data-testid="history-restore" aria-label={`Restore ${what}`} onClick={() => void restoreHistoryItem(h.id)}>
+                <button
+                  type="button"
+                  className="history-thumb"
+                  data-testid="history-restore"
+                  aria-label={`Restore ${what}`}
+                  onClick={() => void restoreHistoryItem(h.id)}
+                >
                   <img src={h.thumb} alt="" />
                 </button>
                 <div className="history-text" data-testid="history-title">
@@ -50,16 +58,41 @@ export function HistoryPanel() {
                   </span>
                 </div>
                 <div className="history-actions">
-                  <button type="button" className="icon-button" data-testid="history-star" aria-pressed={h.starred} aria-label={`${h.starred ? 'Unstar' : 'Star to keep'} ${what}`} onClick={() => void toggleStar(h.id)}>
+                  <button
+                    type="button"
+                    className="icon-button"
+                    data-testid="history-star"
+                    aria-pressed={h.starred}
+                    aria-label={`${h.starred ? 'Unstar' : 'Star to keep'} ${what}`}
+                    onClick={() => void toggleStar(h.id)}
+                  >
                     {h.starred ? '★' : '☆'}
                   </button>
-                  <button type="button" className="icon-button" data-testid="history-a" aria-label={`Use ${what} as A`} onClick={() => void pickFromHistory('a', h.id)}>
+                  <button
+                    type="button"
+                    className="icon-button"
+                    data-testid="history-a"
+                    aria-label={`Use ${what} as A`}
+                    onClick={() => void pickFromHistory('a', h.id)}
+                  >
                     A
                   </button>
-                  <button type="button" className="icon-button" data-testid="history-b" aria-label={`Use ${what} as B`} onClick={() => void pickFromHistory('b', h.id)}>
+                  <button
+                    type="button"
+                    className="icon-button"
+                    data-testid="history-b"
+                    aria-label={`Use ${what} as B`}
+                    onClick={() => void pickFromHistory('b', h.id)}
+                  >
                     B
                   </button>
-                  <button type="button" className="icon-button" data-testid="history-delete" aria-label={`Delete ${what}`} onClick={() => void removeHistoryItem(h.id)}>
+                  <button
+                    type="button"
+                    className="icon-button"
+                    data-testid="history-delete"
+                    aria-label={`Delete ${what}`}
+                    onClick={() => void removeHistoryItem(h.id)}
+                  >
                     ×
                   </button>
                 </div>

@@ -24,7 +24,14 @@ export function HubPanel() {
       >
         <label>
           Repository (hf:owner/repo, optionally @revision)
-          <input type="text" value={ref} onChange={(e) => setRef(e.target.value)} placeholder="hf:osanseviero/BigGAN-deep-128" data-testid="hub-ref" spellCheck={false} />
+          <input
+            type="text"
+            value={ref}
+            onChange={(e) => setRef(e.target.value)}
+            placeholder="hf:osanseviero/BigGAN-deep-128"
+            data-testid="hub-ref"
+            spellCheck={false}
+          />
         </label>
         <button type="submit" disabled={!ref.trim()} data-testid="hub-open">
           Open
@@ -40,7 +47,13 @@ export function HubPanel() {
       >
         <label>
           Search the Hub for BigGAN checkpoints
-          <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="biggan" data-testid="hub-search" />
+          <input
+            type="search"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            placeholder="biggan"
+            data-testid="hub-search"
+          />
         </label>
         <button type="submit" disabled={!query.trim() || search.status === 'searching'}>
           {search.status === 'searching' ? 'Searching…' : 'Search'}
@@ -48,7 +61,8 @@ export function HubPanel() {
       </form>
       {search.status === 'done' && search.hits.length === 0 && (
         <p className="help" data-testid="hub-no-results">
-          No repository matching “{search.query}” holds a checkpoint we read (pytorch_model.bin, *.safetensors, G_ema.pth, *-release.pt).
+          No repository matching “{search.query}” holds a checkpoint we read (pytorch_model.bin, *.safetensors,
+          G_ema.pth, *-release.pt).
         </p>
       )}
       {search.status === 'error' && (
@@ -60,10 +74,20 @@ export function HubPanel() {
         <ul className="hub-results" aria-label="Hub repositories with a BigGAN checkpoint">
           {search.hits.map((h) => (
             <li key={h.repo}>
-              <button type="button" className="link-button" data-testid="hub-result" data-repo={h.repo} onClick={() => void loadRef({ model: `hf:${h.repo}` })}>
+              <button
+                type="button"
+                className="link-button"
+                data-testid="hub-result"
+                data-repo={h.repo}
+                onClick={() => void loadRef({ model: `hf:${h.repo}` })}
+              >
                 {h.repo}
               </button>
-              <span className="muted"> {h.choice.checkpoint.path}{h.choice.config ? ' + config.json' : ''}</span>
+              <span className="muted">
+                {' '}
+                {h.choice.checkpoint.path}
+                {h.choice.config ? ' + config.json' : ''}
+              </span>
             </li>
           ))}
         </ul>

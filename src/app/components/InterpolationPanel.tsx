@@ -1,7 +1,19 @@
 /** A to B: ends, steps, what moves; the strip of frames, a player, and strip/GIF/WebM export with progress and cancel. */
 import { useEffect, useState } from 'react';
 import {
-  cancelJob, exportGif, exportStrip, exportWebm, MAX_FPS, MAX_UI_STEPS, MIN_FPS, playOrder, runInterpolation, setFps, setPingPong, setSteps, setWhat,
+  cancelJob,
+  exportGif,
+  exportStrip,
+  exportWebm,
+  MAX_FPS,
+  MAX_UI_STEPS,
+  MIN_FPS,
+  playOrder,
+  runInterpolation,
+  setFps,
+  setPingPong,
+  setSteps,
+  setWhat,
 } from '../actions/interp_actions';
 import type { InterpolationTarget } from '../../core/latent/interpolate';
 import type { PickedSample } from '../store/export_slice';
@@ -18,7 +30,11 @@ const WHAT: { value: InterpolationTarget; label: string }[] = [
 function End({ name, end }: { name: string; end: PickedSample | null }) {
   return (
     <figure className="interp-end" data-testid={`interp-end-${name.toLowerCase()}`} data-set={end ? 'true' : 'false'}>
-      {end ? <img src={end.thumb} alt={`${name}: seed ${end.record.seed}`} /> : <div className="interp-empty">{name}</div>}
+      {end ? (
+        <img src={end.thumb} alt={`${name}: seed ${end.record.seed}`} />
+      ) : (
+        <div className="interp-empty">{name}</div>
+      )}
       <figcaption>{end ? `${name} · seed ${end.record.seed}` : `pick ${name}`}</figcaption>
     </figure>
   );
@@ -62,11 +78,14 @@ export function InterpolationPanel() {
   const pingPong = useStore((s) => s.interpPingPong);
   const loadedHash = useStore((s) => s.modelInfo?.topology.contentHash);
   const busy = status === 'generating' || status === 'encoding';
-  const reason = !a || !b ? null : a.record.model.hash !== b.record.model.hash
-    ? `A comes from '${a.record.model.id}' and B from '${b.record.model.id}': pick both ends from one model.`
-    : a.record.model.hash !== loadedHash
-      ? `A and B come from '${a.record.model.id}', not the model loaded now: open it, or pick both ends from this one.`
-      : null;
+  const reason =
+    !a || !b
+      ? null
+      : a.record.model.hash !== b.record.model.hash
+        ? `A comes from '${a.record.model.id}' and B from '${b.record.model.id}': pick both ends from one model.`
+        : a.record.model.hash !== loadedHash
+          ? `A and B come from '${a.record.model.id}', not the model loaded now: open it, or pick both ends from this one.`
+          : null;
   const done = status === 'done';
   return (
     <section className="panel interp" aria-labelledby="interp-title" data-testid="interp-panel" data-status={status}>
@@ -76,22 +95,44 @@ export function InterpolationPanel() {
       </div>
       <div className="interp-setup">
         <End name="A" end={a} />
-        <span className="interp-arrow" aria-hidden="true">→</span>
+        <span className="interp-arrow" aria-hidden="true">
+          →
+        </span>
         <End name="B" end={b} />
         <div className="stack interp-options">
           <label>
             Steps
-            <input type="number" data-testid="interp-steps" min={2} max={MAX_UI_STEPS} value={steps} onChange={(e) => setSteps(Number(e.target.value))} />
+            <input
+              type="number"
+              data-testid="interp-steps"
+              min={2}
+              max={MAX_UI_STEPS}
+              value={steps}
+              onChange={(e) => setSteps(Number(e.target.value))}
+            />
           </label>
           <fieldset className="segmented" aria-label="What moves">
             {WHAT.map((w) => (
               <label key={w.value}>
-                <input type="radio" name="interp-what" value={w.value} data-testid={`interp-what-${w.value}`} checked={what === w.value} onChange={() => setWhat(w.value)} />
+                <input
+                  type="radio"
+                  name="interp-what"
+                  value={w.value}
+                  data-testid={`interp-what-${w.value}`}
+                  checked={what === w.value}
+                  onChange={() => setWhat(w.value)}
+                />
                 <span>{w.label}</span>
               </label>
             ))}
           </fieldset>
-          <button type="button" data-testid="interp-run" disabled={!a || !b || busy || reason !== null} aria-describedby={reason ? 'interp-reason' : undefined} onClick={() => void runInterpolation()}>
+          <button
+            type="button"
+            data-testid="interp-run"
+            disabled={!a || !b || busy || reason !== null}
+            aria-describedby={reason ? 'interp-reason' : undefined}
+            onClick={() => void runInterpolation()}
+          >
             Interpolate
           </button>
           {reason && (
@@ -130,11 +171,23 @@ export function InterpolationPanel() {
           <div className="row wrap export-options">
             <label className="check">
               Speed
-              <input type="number" data-testid="interp-fps" min={MIN_FPS} max={MAX_FPS} value={fps} onChange={(e) => setFps(Number(e.target.value))} />
+              <input
+                type="number"
+                data-testid="interp-fps"
+                min={MIN_FPS}
+                max={MAX_FPS}
+                value={fps}
+                onChange={(e) => setFps(Number(e.target.value))}
+              />
               fps
             </label>
             <label className="check">
-              <input type="checkbox" data-testid="interp-pingpong" checked={pingPong} onChange={(e) => setPingPong(e.target.checked)} />
+              <input
+                type="checkbox"
+                data-testid="interp-pingpong"
+                checked={pingPong}
+                onChange={(e) => setPingPong(e.target.checked)}
+              />
               Back and forth
             </label>
             <ScaleSelect testId="interp-scale" />

@@ -11,12 +11,27 @@ const DEEP_WEIGHTS = 'https://huggingface.co/osanseviero/BigGAN-deep-128';
 const TFHUB = 'https://tfhub.dev/deepmind/biggan-128/2';
 
 const CONTROLS: [string, string][] = [
-  ['Model', 'which generator draws: the bundled one (instant, offline) or a released ImageNet model (downloaded once, then kept in this browser).'],
+  [
+    'Model',
+    'which generator draws: the bundled one (instant, offline) or a released ImageNet model (downloaded once, then kept in this browser).',
+  ],
   ['Class', 'what to draw; blend up to 4 classes to get something in between.'],
-  ['Truncation', 'how far z may stray from the average: low gives clean, typical images that all look alike; high gives variety and more failures. The strip below the samples shows the trade.'],
-  ['Seed and batch', 'the seed fixes z (the same seed gives the same image on every machine); a batch shows consecutive seeds.'],
-  ['Latent chunks', 'the parts of z each generator block reads: lock one to keep it while the rest changes, resample one alone, or scale it with its strength.'],
-  ['Export, interpolation, history', 'PNGs carry their settings (drop one back to restore it); walk from sample A to B as a GIF or video; recent samples are kept here.'],
+  [
+    'Truncation',
+    'how far z may stray from the average: low gives clean, typical images that all look alike; high gives variety and more failures. The strip below the samples shows the trade.',
+  ],
+  [
+    'Seed and batch',
+    'the seed fixes z (the same seed gives the same image on every machine); a batch shows consecutive seeds.',
+  ],
+  [
+    'Latent chunks',
+    'the parts of z each generator block reads: lock one to keep it while the rest changes, resample one alone, or scale it with its strength.',
+  ],
+  [
+    'Export, interpolation, history',
+    'PNGs carry their settings (drop one back to restore it); walk from sample A to B as a GIF or video; recent samples are kept here.',
+  ],
 ];
 
 export function Intro() {
@@ -35,11 +50,12 @@ export function Intro() {
         <a href={PAPER} target="_blank" rel="noreferrer">
           “Large Scale GAN Training for High Fidelity Natural Image Synthesis”
         </a>
-        , 2018) is a generative adversarial network: from a class and a vector of random numbers z, its generator paints an
-        image. This page runs such generators on your own device; nothing is uploaded.
+        , 2018) is a generative adversarial network: from a class and a vector of random numbers z, its generator paints
+        an image. This page runs such generators on your own device; nothing is uploaded.
       </p>
       <p className="help">
-        Models: the bundled one is a small BigGAN trained for this page on Fashion-MNIST (10 kinds of clothing, 32 px, grey), with{' '}
+        Models: the bundled one is a small BigGAN trained for this page on Fashion-MNIST (10 kinds of clothing, 32 px,
+        grey), with{' '}
         <a href={BIGGAN_PYTORCH} target="_blank" rel="noreferrer">
           BigGAN-PyTorch
         </a>

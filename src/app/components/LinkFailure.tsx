@@ -11,8 +11,15 @@ export function LinkFailure() {
       <p>
         This link’s model, <code>{failure.ref.model}</code>, could not be loaded: {failure.reason}
       </p>
-      <p>The default model is shown meanwhile, with the link’s other settings; the address still names the link’s model.</p>
-      <button type="button" data-testid="retry-model" disabled={status === 'loading'} onClick={() => void retryLinkModel()}>
+      <p>
+        The default model is shown meanwhile, with the link’s other settings; the address still names the link’s model.
+      </p>
+      <button
+        type="button"
+        data-testid="retry-model"
+        disabled={status === 'loading'}
+        onClick={() => void retryLinkModel()}
+      >
         Retry
       </button>
     </div>

@@ -49,13 +49,21 @@ export function ModelPanel() {
         {CATALOG.map((m) => (
           <option key={m.id} value={m.id}>
             {m.label}
-            {m.manual ? ' · drop the file' : m.cacheKey ? (cached.some((c) => c.key === m.cacheKey) ? ' · offline' : ` · ${m.sizeHint}`) : ''}
+            {m.manual
+              ? ' · drop the file'
+              : m.cacheKey
+                ? cached.some((c) => c.key === m.cacheKey)
+                  ? ' · offline'
+                  : ` · ${m.sizeHint}`
+                : ''}
           </option>
         ))}
         {selected === 'custom' && <option value="custom">{ref ? shortModelName(ref.model) : 'Local files'}</option>}
       </select>
       {entry && <p className="help">{entry.description}</p>}
-      {entry && (entry.mirrors || entry.manual) && <ModelSourceCard entry={entry} onDropInstead={() => fileInput.current?.click()} />}
+      {entry && (entry.mirrors || entry.manual) && (
+        <ModelSourceCard entry={entry} onDropInstead={() => fileInput.current?.click()} />
+      )}
 
       {loading && (
         <div className="progress" data-testid="load-progress">
@@ -90,7 +98,13 @@ export function ModelPanel() {
         >
           <label>
             Model URL (model.json, or a .bin/.pth/.safetensors)
-            <input type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://…/model.json" data-testid="model-url" />
+            <input
+              type="url"
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              placeholder="https://…/model.json"
+              data-testid="model-url"
+            />
           </label>
           <label>
             config.json URL (raw BigGAN-deep checkpoints)
@@ -116,7 +130,10 @@ export function ModelPanel() {
               }}
             />
           </label>
-          <p className="help">A checkpoint (with its config.json), or a converted model.json with its shards. Or drop them anywhere on the page.</p>
+          <p className="help">
+            A checkpoint (with its config.json), or a converted model.json with its shards. Or drop them anywhere on the
+            page.
+          </p>
         </div>
       </details>
 
@@ -136,7 +153,12 @@ export function ModelPanel() {
                   {catalogEntry(c.key)?.label ?? shortModelName(c.key)}
                 </button>
                 <span className="muted">{formatBytes(c.bytes)}</span>
-                <button type="button" className="link-button" onClick={() => void deleteCachedModel(c.key)} aria-label={`Delete ${c.key} from this browser`}>
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => void deleteCachedModel(c.key)}
+                  aria-label={`Delete ${c.key} from this browser`}
+                >
                   Delete
                 </button>
               </li>

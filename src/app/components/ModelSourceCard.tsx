@@ -51,7 +51,15 @@ export function ModelSourceCard({ entry, onDropInstead }: { entry: CatalogEntry;
             return (
               <li key={m.checkpoint} className="mirror" data-testid="mirror-status" data-state={s?.state ?? 'unknown'}>
                 <span className="mirror-label">{m.label}</span>
-                {!m.verified && <span className="badge" title="Listed by the project that published it; not verified to exist today. The check below decides."> unverified</span>}
+                {!m.verified && (
+                  <span
+                    className="badge"
+                    title="Listed by the project that published it; not verified to exist today. The check below decides."
+                  >
+                    {' '}
+                    unverified
+                  </span>
+                )}
                 <span className="mirror-state">{statusText(s)}</span>
                 <span className="help mirror-evidence">{m.evidence}</span>
               </li>
@@ -61,7 +69,12 @@ export function ModelSourceCard({ entry, onDropInstead }: { entry: CatalogEntry;
       )}
       {!cached && mirrors.length > 0 && (
         <div className="row">
-          <button type="button" className="link-button" data-testid="probe-mirrors" onClick={() => void probeEntry(entry).catch(() => undefined)}>
+          <button
+            type="button"
+            className="link-button"
+            data-testid="probe-mirrors"
+            onClick={() => void probeEntry(entry).catch(() => undefined)}
+          >
             Check again
           </button>
           {dropButton}

@@ -19,9 +19,19 @@ export function Notices() {
         </button>
       )}
       {notices.map((n, i) => (
-        <div key={n.id} className={`notice notice-${n.level}${i < notices.length - FULL && opened !== n.id ? ' compact' : ''}`} data-testid="notice" data-level={n.level}>
+        <div
+          key={n.id}
+          className={`notice notice-${n.level}${i < notices.length - FULL && opened !== n.id ? ' compact' : ''}`}
+          data-testid="notice"
+          data-level={n.level}
+        >
           {i < notices.length - FULL ? (
-            <button type="button" className="notice-text" aria-expanded={opened === n.id} onClick={() => setOpened(opened === n.id ? null : n.id)}>
+            <button
+              type="button"
+              className="notice-text"
+              aria-expanded={opened === n.id}
+              onClick={() => setOpened(opened === n.id ? null : n.id)}
+            >
               {n.text}
             </button>
           ) : (

@@ -31,9 +31,24 @@ export function SampleArea() {
           {renderError}
         </p>
       )}
-      <div className="grid" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }} data-batch={samples.length} data-generation={generation} data-testid="sample-grid">
+      <div
+        className="grid"
+        style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}
+        data-batch={samples.length}
+        data-generation={generation}
+        data-testid="sample-grid"
+      >
         {samples.map((s) => (
-          <SampleCanvas key={s.index} sample={s} current={s.index === current} onSelect={() => setCurrent(s.index)} onEnlarge={() => { setCurrent(s.index); openViewer(); }} />
+          <SampleCanvas
+            key={s.index}
+            sample={s}
+            current={s.index === current}
+            onSelect={() => setCurrent(s.index)}
+            onEnlarge={() => {
+              setCurrent(s.index);
+              openViewer();
+            }}
+          />
         ))}
       </div>
       <ExportBar />

@@ -3,7 +3,17 @@ import { useEffect, useRef, useState } from 'react';
 import type { SampleView } from '../store/runtime_slice';
 import { formatMs } from '../format';
 
-export function SampleCanvas({ sample, current, onSelect, onEnlarge }: { sample: SampleView; current: boolean; onSelect: () => void; onEnlarge: () => void }) {
+export function SampleCanvas({
+  sample,
+  current,
+  onSelect,
+  onEnlarge,
+}: {
+  sample: SampleView;
+  current: boolean;
+  onSelect: () => void;
+  onEnlarge: () => void;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   const [drawn, setDrawn] = useState<Uint8ClampedArray | null>(null);
   useEffect(() => {
@@ -17,7 +27,14 @@ export function SampleCanvas({ sample, current, onSelect, onEnlarge }: { sample:
   const ready = sample.fresh && drawn === sample.rgba && sample.rgba !== null;
   return (
     <figure className={`sample${current ? ' current' : ''}${ready ? '' : ' pending'}`}>
-      <button type="button" aria-pressed={current} aria-label={`Sample ${sample.index + 1}, seed ${sample.seed}${current ? ' (current)' : ''}`} onClick={onSelect} onDoubleClick={onEnlarge} title="Click to select, double-click to enlarge">
+      <button
+        type="button"
+        aria-pressed={current}
+        aria-label={`Sample ${sample.index + 1}, seed ${sample.seed}${current ? ' (current)' : ''}`}
+        onClick={onSelect}
+        onDoubleClick={onEnlarge}
+        title="Click to select, double-click to enlarge"
+      >
         <canvas
           ref={ref}
           data-testid="sample-canvas"

@@ -22,13 +22,21 @@ export function SampleViewer() {
 
   useEffect(() => {
     const ctx = canvas.current?.getContext('2d');
-    if (open && ctx && sample?.rgba) ctx.putImageData(new ImageData(new Uint8ClampedArray(sample.rgba), sample.width, sample.height), 0, 0);
+    if (open && ctx && sample?.rgba)
+      ctx.putImageData(new ImageData(new Uint8ClampedArray(sample.rgba), sample.width, sample.height), 0, 0);
   }, [open, sample]);
 
   const ready = Boolean(sample?.fresh && sample.rgba);
   const name = classes.map((c) => classList[c.index]?.names[0] ?? `class ${c.index}`).join(' + ');
   return (
-    <dialog ref={dialog} className="viewer" data-testid="sample-viewer" aria-label="Enlarged sample" onClose={closeViewer} onClick={(e) => e.target === e.currentTarget && closeViewer()}>
+    <dialog
+      ref={dialog}
+      className="viewer"
+      data-testid="sample-viewer"
+      aria-label="Enlarged sample"
+      onClose={closeViewer}
+      onClick={(e) => e.target === e.currentTarget && closeViewer()}
+    >
       {open && sample && (
         <div className="viewer-body">
           <canvas

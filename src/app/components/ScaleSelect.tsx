@@ -9,7 +9,11 @@ export function ScaleSelect({ testId }: { testId: string }) {
   return (
     <label className="check">
       Size
-      <select data-testid={testId} value={scale} onChange={(e) => setExportScale(Number(e.target.value) as ExportScale)}>
+      <select
+        data-testid={testId}
+        value={scale}
+        onChange={(e) => setExportScale(Number(e.target.value) as ExportScale)}
+      >
         {EXPORT_SCALES.map((f) => (
           <option key={f} value={f}>
             {f === 1 ? 'native' : `${f}x`}

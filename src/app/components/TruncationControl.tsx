@@ -16,7 +16,15 @@ export function TruncationControl() {
   const mode = useStore((s) => s.mode);
   return (
     // A plain span, not <output>: that is a live region, and a slider drag would announce every step.
-    <Section title="Truncation" id="truncation" aside={<span className="value" aria-hidden="true">{t.toFixed(2)}</span>}>
+    <Section
+      title="Truncation"
+      id="truncation"
+      aside={
+        <span className="value" aria-hidden="true">
+          {t.toFixed(2)}
+        </span>
+      }
+    >
       <input
         id="truncation-input"
         data-testid="truncation"
@@ -36,11 +44,25 @@ export function TruncationControl() {
       <fieldset className="segmented">
         <legend className="sr-only">Truncation convention</legend>
         <label>
-          <input type="radio" name="mode" value="scaled" checked={mode === 'scaled'} onChange={() => setMode('scaled')} aria-describedby="mode-help" />
+          <input
+            type="radio"
+            name="mode"
+            value="scaled"
+            checked={mode === 'scaled'}
+            onChange={() => setMode('scaled')}
+            aria-describedby="mode-help"
+          />
           <span>Scale z by t</span>
         </label>
         <label>
-          <input type="radio" name="mode" value="threshold" checked={mode === 'threshold'} onChange={() => setMode('threshold')} aria-describedby="mode-help" />
+          <input
+            type="radio"
+            name="mode"
+            value="threshold"
+            checked={mode === 'threshold'}
+            onChange={() => setMode('threshold')}
+            aria-describedby="mode-help"
+          />
           <span>Redraw |z| &gt; t</span>
         </label>
       </fieldset>

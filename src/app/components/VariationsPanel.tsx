@@ -4,7 +4,15 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { MAX_VARIATION_STRENGTH } from '../../core/edit/variation';
-import { crossbreed, crossParents, makeVariations, pickParent, pickVariation, toggleCrossSlot, variationRecord } from '../actions/variation_actions';
+import {
+  crossbreed,
+  crossParents,
+  makeVariations,
+  pickParent,
+  pickVariation,
+  toggleCrossSlot,
+  variationRecord,
+} from '../actions/variation_actions';
 import { recordForView } from '../export/view_record';
 import type { VariationChild } from '../store/lineage_slice';
 import { useStore } from '../store/store';
@@ -21,7 +29,12 @@ function ChildCanvas({ child, index }: { child: VariationChild; index: number })
   }, [child.rgba, child.width, child.height]);
   return (
     <li className="variation-cell">
-      <button type="button" className="variation-pick" aria-label={`Make variation ${index + 1} current`} onClick={() => pickVariation(index)}>
+      <button
+        type="button"
+        className="variation-pick"
+        aria-label={`Make variation ${index + 1} current`}
+        onClick={() => pickVariation(index)}
+      >
         <canvas
           ref={ref}
           data-testid="variation"
@@ -33,10 +46,22 @@ function ChildCanvas({ child, index }: { child: VariationChild; index: number })
         />
       </button>
       <span className="variation-parents">
-        <button type="button" className="icon-button" data-testid="variation-a" aria-label={`Variation ${index + 1} as parent A`} onClick={() => pickParent('a', variationRecord(index))}>
+        <button
+          type="button"
+          className="icon-button"
+          data-testid="variation-a"
+          aria-label={`Variation ${index + 1} as parent A`}
+          onClick={() => pickParent('a', variationRecord(index))}
+        >
           A
         </button>
-        <button type="button" className="icon-button" data-testid="variation-b" aria-label={`Variation ${index + 1} as parent B`} onClick={() => pickParent('b', variationRecord(index))}>
+        <button
+          type="button"
+          className="icon-button"
+          data-testid="variation-b"
+          aria-label={`Variation ${index + 1} as parent B`}
+          onClick={() => pickParent('b', variationRecord(index))}
+        >
           B
         </button>
       </span>
@@ -60,7 +85,8 @@ export function VariationsPanel() {
   const [a, b] = crossParents();
   if (!info) return null;
   const current = () => recordForView(useStore.getState(), useStore.getState().current);
-  const describe = (r: typeof a) => (r ? `seed ${r.seed}, ${r.classes.map((c) => c.name ?? `class ${c.index}`).join(' + ')}` : 'not picked');
+  const describe = (r: typeof a) =>
+    r ? `seed ${r.seed}, ${r.classes.map((c) => c.name ?? `class ${c.index}`).join(' + ')}` : 'not picked';
   return (
     <Section title="Variations" id="variations-panel">
       <div className="row">
@@ -82,7 +108,9 @@ export function VariationsPanel() {
           <select
             data-testid="variation-slots"
             value={String(which)}
-            onChange={(e) => useStore.setState({ variationSlots: e.target.value === 'all' ? 'all' : Number(e.target.value) })}
+            onChange={(e) =>
+              useStore.setState({ variationSlots: e.target.value === 'all' ? 'all' : Number(e.target.value) })
+            }
           >
             <option value="all">all</option>
             {info.slots.map((name, i) => (
@@ -93,7 +121,12 @@ export function VariationsPanel() {
           </select>
         </label>
         <label>
-          <input type="checkbox" data-testid="variation-class" checked={classChange} onChange={(e) => useStore.setState({ variationClassChange: e.target.checked })} />
+          <input
+            type="checkbox"
+            data-testid="variation-class"
+            checked={classChange}
+            onChange={(e) => useStore.setState({ variationClassChange: e.target.checked })}
+          />
           <span>change a class</span>
         </label>
       </div>
@@ -108,7 +141,9 @@ export function VariationsPanel() {
         ))}
       </ul>
       <h3 className="subhead">Crossbreed</h3>
-      <p className="help">Each slot's z comes from A or B (at random, or as set per slot below); the classes are blended.</p>
+      <p className="help">
+        Each slot's z comes from A or B (at random, or as set per slot below); the classes are blended.
+      </p>
       <ul className="cross-parents">
         <li data-testid="cross-a">
           A: {describe(a)}{' '}
@@ -138,13 +173,27 @@ export function VariationsPanel() {
             {pick ? pick[i].toUpperCase() : '?'}
           </button>
         ))}
-        <button type="button" className="link-button" data-testid="cross-pick-random" disabled={!pick} onClick={() => useStore.setState({ crossPick: null })}>
+        <button
+          type="button"
+          className="link-button"
+          data-testid="cross-pick-random"
+          disabled={!pick}
+          onClick={() => useStore.setState({ crossPick: null })}
+        >
           random
         </button>
       </div>
       <label className="row">
         <span>Classes A to B</span>
-        <input type="range" min={0} max={1} step={0.05} value={mix} aria-label="Class blend from A to B" onChange={(e) => useStore.setState({ crossMix: Number(e.target.value) })} />
+        <input
+          type="range"
+          min={0}
+          max={1}
+          step={0.05}
+          value={mix}
+          aria-label="Class blend from A to B"
+          onChange={(e) => useStore.setState({ crossMix: Number(e.target.value) })}
+        />
       </label>
       <button type="button" data-testid="crossbreed" disabled={!a || !b} onClick={() => crossbreed()}>
         Crossbreed

@@ -5,7 +5,10 @@ import { catalogEntry } from '../catalog';
 import type { ModelRef } from '../store/settings_slice';
 
 export function slug(text: string, max = 40): string {
-  const s = text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const s = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return s.slice(0, max).replace(/-+$/, '') || 'x';
 }
 

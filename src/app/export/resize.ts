@@ -61,7 +61,8 @@ export function downscaleTo(img: RgbImage, max: number): RgbImage {
       for (let c = 0; c < 3; c++) {
         let sum = 0;
         for (let dy = 0; dy < factor; dy++) {
-          for (let dx = 0; dx < factor; dx++) sum += img.data[((y * factor + dy) * img.width + x * factor + dx) * 3 + c];
+          for (let dx = 0; dx < factor; dx++)
+            sum += img.data[((y * factor + dy) * img.width + x * factor + dx) * 3 + c];
         }
         out[(y * W + x) * 3 + c] = Math.round(sum / n);
       }

@@ -21,7 +21,13 @@ export function recordForView(s: AppState, index: number, batch?: number): Sampl
   const arch = info.architecture;
   const settings = renderSettings(s);
   const seed = sampleSeed(s.seed, index);
-  const latents = sampleLatents(arch, { seed, truncation: s.truncation, mode: s.mode, batch: 1, slots: settings.slots });
+  const latents = sampleLatents(arch, {
+    seed,
+    truncation: s.truncation,
+    mode: s.mode,
+    batch: 1,
+    slots: settings.slots,
+  });
   return recordForSample(
     {
       modelId: modelIdOf(s),

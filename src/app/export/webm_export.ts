@@ -11,7 +11,12 @@ export async function findVideoCodec(): Promise<string | null> {
   if (typeof VideoEncoder === 'undefined' || typeof VideoFrame === 'undefined') return null;
   for (const codec of CODECS) {
     try {
-      const { supported } = await VideoEncoder.isConfigSupported({ codec, width: 256, height: 256, bitrate: 2_000_000 });
+      const { supported } = await VideoEncoder.isConfigSupported({
+        codec,
+        width: 256,
+        height: 256,
+        bitrate: 2_000_000,
+      });
       if (supported) return codec;
     } catch {
       // try the next one
@@ -48,7 +53,13 @@ export async function encodeWebm(
       if (signal.aborted) throw new CancelledError('Video export cancelled.');
       if (failure) throw failure;
       const data = rgbToRgba(frames[i].data);
-      const frame = new VideoFrame(data, { format: 'RGBA', codedWidth: width, codedHeight: height, timestamp: Math.round(i * step), duration: Math.round(step) });
+      const frame = new VideoFrame(data, {
+        format: 'RGBA',
+        codedWidth: width,
+        codedHeight: height,
+        timestamp: Math.round(i * step),
+        duration: Math.round(step),
+      });
       encoder.encode(frame, { keyFrame: i % 60 === 0 });
       frame.close();
       onFrame(i + 1, frames.length);

@@ -39,7 +39,9 @@ export async function listHistory(): Promise<HistoryRow[]> {
  * Adds a row, replacing rows of the same key (written by this tab or another); a replaced row's
  * star carries over. Returns the new id, the ids replaced and whether the row is starred.
  */
-export async function addHistory(row: Omit<HistoryRow, 'id'>): Promise<{ id: number; replaced: number[]; starred: boolean }> {
+export async function addHistory(
+  row: Omit<HistoryRow, 'id'>,
+): Promise<{ id: number; replaced: number[]; starred: boolean }> {
   const s = await store('readwrite');
   const same = ((await idbRequest(s.getAll())) as HistoryRow[]).filter((r) => r.key === row.key);
   const starred = row.starred || same.some((r) => r.starred);
@@ -63,7 +65,10 @@ export async function trimHistory(): Promise<number[]> {
   const rows = await listHistory();
   const over = rows.length - MAX_HISTORY;
   if (over <= 0) return [];
-  const drop = rows.filter((r) => !r.starred).slice(-over).map((r) => r.id!);
+  const drop = rows
+    .filter((r) => !r.starred)
+    .slice(-over)
+    .map((r) => r.id!);
   for (const id of drop) await deleteHistory(id);
   return drop;
 }

@@ -24,12 +24,22 @@ export async function convertCommand(argv: string[]): Promise<number> {
   });
   if (positionals.length !== 1) throw new SettingsError(`Usage: ${USAGE.convert}`);
   const dtype = values.dtype as WeightStorageDtype;
-  if (dtype !== 'float32' && dtype !== 'float16') throw new SettingsError(`--dtype must be float32 or float16; got '${values.dtype}'.`);
+  if (dtype !== 'float32' && dtype !== 'float16')
+    throw new SettingsError(`--dtype must be float32 or float16; got '${values.dtype}'.`);
   const started = performance.now();
   // An hf: reference is downloaded first (checkpoint + config.json), then converted like a file.
-  const hub: DownloadedHubModel | null = isHubRef(positionals[0]) ? await downloadHubModel(positionals[0], hubAddress(values.hub)) : null;
+  const hub: DownloadedHubModel | null = isHubRef(positionals[0])
+    ? await downloadHubModel(positionals[0], hubAddress(values.hub))
+    : null;
   try {
-    return await convertInput(hub ? hub.checkpointPath : positionals[0], hub ? (values.config ?? hub.configPath) : values.config, values, dtype, started, hub);
+    return await convertInput(
+      hub ? hub.checkpointPath : positionals[0],
+      hub ? (values.config ?? hub.configPath) : values.config,
+      values,
+      dtype,
+      started,
+      hub,
+    );
   } finally {
     await hub?.cleanup();
   }
@@ -43,9 +53,12 @@ async function convertInput(
   started: number,
   hub: DownloadedHubModel | null,
 ): Promise<number> {
-  const out = values.out ?? `${(hub ? hub.id.slice(3).split('/').pop()! : basename(input)).replace(/\.[^.]+$/, '')}-tfjs`;
+  const out =
+    values.out ?? `${(hub ? hub.id.slice(3).split('/').pop()! : basename(input)).replace(/\.[^.]+$/, '')}-tfjs`;
   const { converted, container } = await convertCheckpointFile(input, config);
-  const classNames = values['class-names'] ? await readClassNames(values['class-names'], converted.architecture.numClasses) : undefined;
+  const classNames = values['class-names']
+    ? await readClassNames(values['class-names'], converted.architecture.numClasses)
+    : undefined;
   const model = await serialize(converted, {
     dtype,
     classNames,

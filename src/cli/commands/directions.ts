@@ -1,6 +1,11 @@
 /** `biggan directions`: closed-form semantic directions (SeFa) of a model's latent slots, to JSON. */
 import { parseArgs } from 'node:util';
-import { DIRECTIONS_FORMAT, DIRECTIONS_VERSION, directionsFromSet, type DirectionsFile } from '../../core/edit/direction_file';
+import {
+  DIRECTIONS_FORMAT,
+  DIRECTIONS_VERSION,
+  directionsFromSet,
+  type DirectionsFile,
+} from '../../core/edit/direction_file';
 import { semanticDirections } from '../../core/edit/sefa';
 import { formatSlotRange, parseSlotRange } from '../../core/edit/slot_range';
 import { SettingsError } from '../../core/errors';
@@ -22,7 +27,8 @@ export async function directionsCommand(argv: string[]): Promise<number> {
     },
   });
   const top = optionalNumber(values.top, 'top')!;
-  if (!Number.isInteger(top) || top < 1) throw new SettingsError(`--top must be a whole number >= 1; got ${values.top}.`);
+  if (!Number.isInteger(top) || top < 1)
+    throw new SettingsError(`--top must be a whole number >= 1; got ${values.top}.`);
   await useBackend(values.backend!);
   const model = await openModel(values.model, values.config);
   try {

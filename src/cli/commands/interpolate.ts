@@ -34,16 +34,21 @@ export async function interpolateCommand(argv: string[]): Promise<number> {
       backend: { type: 'string', default: 'wasm' },
     },
   });
-  if (!values.from || !values.to) throw new SettingsError('Give both ends: --from a.png --to b.png (PNGs exported by BigGAN Explorer).');
+  if (!values.from || !values.to)
+    throw new SettingsError('Give both ends: --from a.png --to b.png (PNGs exported by BigGAN Explorer).');
   const what = values.what as InterpolationTarget;
-  if (!TARGETS.includes(what)) throw new SettingsError(`--what must be one of ${TARGETS.join(', ')}; got '${values.what}'.`);
+  if (!TARGETS.includes(what))
+    throw new SettingsError(`--what must be one of ${TARGETS.join(', ')}; got '${values.what}'.`);
   const out = values.out!;
   const kind = extname(out).toLowerCase();
-  if (!['.gif', '.png', '.npy'].includes(kind)) throw new SettingsError(`--out must end in .gif, .png (a strip) or .npy; got '${out}'.`);
+  if (!['.gif', '.png', '.npy'].includes(kind))
+    throw new SettingsError(`--out must end in .gif, .png (a strip) or .npy; got '${out}'.`);
   const a = readSampleRecord(new Uint8Array(readFileSync(values.from)));
   const b = readSampleRecord(new Uint8Array(readFileSync(values.to)));
   if (a.model.hash !== b.model.hash) {
-    throw new SettingsError(`The two samples come from different models ('${a.model.id}' and '${b.model.id}'); interpolate within one model.`);
+    throw new SettingsError(
+      `The two samples come from different models ('${a.model.id}' and '${b.model.id}'); interpolate within one model.`,
+    );
   }
   await useBackend(values.backend!);
   const model = await openModel(values.model, values.config, a);
@@ -60,9 +65,10 @@ export async function interpolateCommand(argv: string[]): Promise<number> {
       await writeOutput(out, writeNpy({ shape: images.shape, data: (await images.data()) as Float32Array }));
     } else {
       const frames = await toRgbImages(images);
-      const bytes = kind === '.gif'
-        ? encodeGif(frames, optionalNumber(values.delay, 'delay')!, (d, t) => bar.update(d, t, 'encoding'))
-        : encodePng(tileImages(frames, frames.length, 0));
+      const bytes =
+        kind === '.gif'
+          ? encodeGif(frames, optionalNumber(values.delay, 'delay')!, (d, t) => bar.update(d, t, 'encoding'))
+          : encodePng(tileImages(frames, frames.length, 0));
       await writeOutput(out, bytes);
     }
     images.dispose();

@@ -5,11 +5,23 @@ import { classesForModel } from '../../core/classes/model_classes';
 import { parseClassSpec } from '../../core/classes/class_search';
 import { SettingsError } from '../../core/errors';
 import { readSampleRecord } from '../../core/export/png_metadata';
-import { checkRecordFits, recordDrawnLatents, recordLatents, slotSettingsFromRecord, type RecordSource, type SampleRecord } from '../../core/export/sample_record';
+import {
+  checkRecordFits,
+  recordDrawnLatents,
+  recordLatents,
+  slotSettingsFromRecord,
+  type RecordSource,
+  type SampleRecord,
+} from '../../core/export/sample_record';
 import { editsToRecord } from '../../core/edit/edit_record';
 import { writeNpy } from '../../core/io/npy';
 import { classVector } from '../../core/latent/class_vector';
-import { checkTruncation, DEFAULT_TRUNCATION_MODE, TRUNCATION_MODES, type TruncationMode } from '../../core/latent/truncation';
+import {
+  checkTruncation,
+  DEFAULT_TRUNCATION_MODE,
+  TRUNCATION_MODES,
+  type TruncationMode,
+} from '../../core/latent/truncation';
 import { generateFromInputs, inputsFromSettings, type RawInputs } from '../../core/sampling/sample';
 import { directionEdits } from '../direction_args';
 import { exactInputs } from '../exact_inputs';
@@ -20,7 +32,8 @@ import { useBackend } from '../tf_node';
 export function optionalNumber(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new SettingsError(`--${name} must be a number; got '${value}'.`);
+  if (value.trim() === '' || !Number.isFinite(n))
+    throw new SettingsError(`--${name} must be a number; got '${value}'.`);
   return n;
 }
 
@@ -33,7 +46,12 @@ export function inputsFromRecord(model: ModelRef, record: SampleRecord): RawInpu
     );
   }
   const arch = model.generator.architecture;
-  return { ...recordLatents(record), classVector: classVector(arch.numClasses, record.classes), batch: 1, truncation: record.truncation };
+  return {
+    ...recordLatents(record),
+    classVector: classVector(arch.numClasses, record.classes),
+    batch: 1,
+    truncation: record.truncation,
+  };
 }
 
 export async function sampleCommand(argv: string[]): Promise<number> {
@@ -58,7 +76,8 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     },
   });
   const mode = values['truncation-mode'] as TruncationMode;
-  if (!TRUNCATION_MODES.includes(mode)) throw new SettingsError(`--truncation-mode must be scaled or threshold; got '${mode}'.`);
+  if (!TRUNCATION_MODES.includes(mode))
+    throw new SettingsError(`--truncation-mode must be scaled or threshold; got '${mode}'.`);
   const truncation = optionalNumber(values.truncation, 'truncation');
   if (truncation !== undefined) checkTruncation(truncation);
   const record = values.from ? readSampleRecord(new Uint8Array(readFileSync(values.from))) : undefined;
@@ -67,7 +86,8 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   try {
     const arch = model.generator.architecture;
     const edits = directionEdits(values.direction!, arch);
-    if (edits.length > 0 && values.z) throw new SettingsError('--direction edits seeded samples or --from; --z is used exactly as given.');
+    if (edits.length > 0 && values.z)
+      throw new SettingsError('--direction edits seeded samples or --from; --z is used exactly as given.');
     let inputs: RawInputs;
     let source: RecordSource | undefined;
     if (record) {
@@ -75,9 +95,17 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       const withEdits = { ...record, edits: [...(record.edits ?? []), ...editsToRecord(edits)] };
       inputs = inputsFromRecord(model, withEdits);
       source = {
-        modelId: model.id, architecture: arch, contentHash: model.topology.contentHash, classes: record.classes,
-        truncation: record.truncation, mode: record.mode, seed: record.seed, slots: slotSettingsFromRecord(record),
-        locked: record.slots.map((s) => Boolean(s?.locked)), backend, ...recordDrawnLatents(record),
+        modelId: model.id,
+        architecture: arch,
+        contentHash: model.topology.contentHash,
+        classes: record.classes,
+        truncation: record.truncation,
+        mode: record.mode,
+        seed: record.seed,
+        slots: slotSettingsFromRecord(record),
+        locked: record.slots.map((s) => Boolean(s?.locked)),
+        backend,
+        ...recordDrawnLatents(record),
         lineage: { edits: withEdits.edits, variation: record.variation, crossbreed: record.crossbreed },
       };
     } else if (values.z) {
@@ -95,8 +123,16 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       const full = inputsFromSettings(model.generator, settings);
       inputs = full;
       source = {
-        modelId: model.id, architecture: arch, contentHash: model.topology.contentHash, classes: settings.classes,
-        truncation: settings.truncation, mode, seed: settings.seed, z: full.latents.z, slotZ: full.latents.slotZ, backend,
+        modelId: model.id,
+        architecture: arch,
+        contentHash: model.topology.contentHash,
+        classes: settings.classes,
+        truncation: settings.truncation,
+        mode,
+        seed: settings.seed,
+        z: full.latents.z,
+        slotZ: full.latents.slotZ,
+        backend,
         className: (i) => classes[i]?.names[0] ?? `class ${i}`,
         lineage: { edits: editsToRecord(edits) },
       };
@@ -110,7 +146,8 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     }
     if (values.out || !values['out-npy']) {
       const frames = await toRgbImages(images);
-      for (const line of await writePngs(frames, values.out ?? 'sample.png', values.grid, source)) console.log(`wrote ${line}`);
+      for (const line of await writePngs(frames, values.out ?? 'sample.png', values.grid, source))
+        console.log(`wrote ${line}`);
     }
     images.dispose();
     return 0;

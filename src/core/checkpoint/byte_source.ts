@@ -84,7 +84,10 @@ class BlobSource implements ByteSource {
       return;
     }
     // getReader() rather than `for await`: async iteration of streams is missing in some browsers.
-    const reader = this.blob.slice(offset, offset + length).stream().getReader();
+    const reader = this.blob
+      .slice(offset, offset + length)
+      .stream()
+      .getReader();
     let filled = 0;
     for (;;) {
       const { done, value } = await reader.read();

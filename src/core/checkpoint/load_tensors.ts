@@ -10,7 +10,10 @@ import type { CheckpointTensor, ReadCheckpointOptions, StateDict } from './types
  * output array; everything else goes through one reused scratch buffer, so peak memory is the
  * output plus the largest storage.
  */
-export async function loadTensors(views: readonly TensorView[], options: ReadCheckpointOptions = {}): Promise<StateDict> {
+export async function loadTensors(
+  views: readonly TensorView[],
+  options: ReadCheckpointOptions = {},
+): Promise<StateDict> {
   const { signal, onProgress } = options;
   throwIfAborted(signal);
 
@@ -52,7 +55,13 @@ export async function loadTensors(views: readonly TensorView[], options: ReadChe
     throwIfAborted(signal);
     const count = group.last >= group.first ? group.last - group.first + 1 : 0;
     const only = group.members.length === 1 ? views[group.members[0]!]! : undefined;
-    if (only && count > 0 && storage.dtype === 'float32' && count === numelOf(only.shape) && isContiguous(only.shape, only.stride)) {
+    if (
+      only &&
+      count > 0 &&
+      storage.dtype === 'float32' &&
+      count === numelOf(only.shape) &&
+      isContiguous(only.shape, only.stride)
+    ) {
       // The common case: one contiguous float32 tensor per storage. Its bytes go straight into the output.
       const data = new Float32Array(count);
       await storage.readElementsInto(group.first, new Uint8Array(data.buffer));

@@ -53,7 +53,8 @@ const CHUNK_ELEMENTS = 1 << 20;
  * PyTorch shape, as the released BigGAN-deep files are) and is not already row-major; else null.
  */
 function storageAxisOrder(view: TensorView): number[] | null {
-  if (view.storage.dtype !== 'float32' || isContiguous(view.shape, view.stride) || view.shape.some((n) => n === 0)) return null;
+  if (view.storage.dtype !== 'float32' || isContiguous(view.shape, view.stride) || view.shape.some((n) => n === 0))
+    return null;
   const axes = view.shape.map((_, d) => d).filter((d) => view.shape[d] > 1);
   axes.sort((a, b) => view.stride[b] - view.stride[a]);
   let expected = 1;
@@ -78,10 +79,13 @@ async function readPermuted(view: TensorView, axes: number[]): Promise<Float32Ar
   const index = new Array<number>(axes.length).fill(0);
   let at = 0; // row-major position of the current storage element
   const scratch = new Uint8Array(Math.min(numel, CHUNK_ELEMENTS) * 4);
-  for (let done = 0; done < numel; ) {
+  for (let done = 0; done < numel;) {
     const count = Math.min(CHUNK_ELEMENTS, numel - done);
     const bytes = await view.storage.readElements(view.storageOffset + done, count, scratch);
-    const values = bytes.byteOffset % 4 === 0 ? new Float32Array(bytes.buffer, bytes.byteOffset, count) : new Float32Array(bytes.slice(0, count * 4).buffer);
+    const values =
+      bytes.byteOffset % 4 === 0
+        ? new Float32Array(bytes.buffer, bytes.byteOffset, count)
+        : new Float32Array(bytes.slice(0, count * 4).buffer);
     for (let i = 0; i < count; i++) {
       out[at] = values[i];
       // Advance the storage-order counter, innermost axis first, keeping `at` in step.

@@ -11,7 +11,15 @@ const refuseAll = (module: string, name: string): PickleCallable => {
 describe('unpickle', () => {
   it('decodes scalars, strings, containers and memo references', () => {
     const w = new PickleWriter().proto(2).emptyList().memoize().mark();
-    w.int(0).int(255).int(256).int(65535).int(65536).int(-1).int(-(2 ** 31)).int(2 ** 40).int(-(2n ** 70n));
+    w.int(0)
+      .int(255)
+      .int(256)
+      .int(65535)
+      .int(65536)
+      .int(-1)
+      .int(-(2 ** 31))
+      .int(2 ** 40)
+      .int(-(2n ** 70n));
     w.none().bool(true).bool(false).str('héllo');
     w.op(0x8c, 2, 0x68, 0x69); // SHORT_BINUNICODE 'hi'
     w.op(0x55, 1, 0x41); // SHORT_BINSTRING 'A'
@@ -79,8 +87,20 @@ describe('unpickle', () => {
   });
 
   it('refuses STACK_GLOBAL the same way', () => {
-    const bytes = Uint8Array.from([0x80, 4, 0x8c, 2, ...'os'.split('').map((c) => c.charCodeAt(0)), 0x8c, 6,
-      ...'system'.split('').map((c) => c.charCodeAt(0)), 0x93, 0x29, 0x52, 0x2e]);
+    const bytes = Uint8Array.from([
+      0x80,
+      4,
+      0x8c,
+      2,
+      ...'os'.split('').map((c) => c.charCodeAt(0)),
+      0x8c,
+      6,
+      ...'system'.split('').map((c) => c.charCodeAt(0)),
+      0x93,
+      0x29,
+      0x52,
+      0x2e,
+    ]);
     expect(() => unpickle(bytes, { resolveGlobal: resolveTorchGlobal })).toThrow(/os\.system/);
     expect(() => unpickle(bytes, { resolveGlobal: resolveTorchGlobal })).toThrow(UnsafePickleError);
   });
@@ -97,7 +117,12 @@ describe('unpickle', () => {
 
   it('reports a pickle cut at any byte as truncated, or asks for more when not complete', () => {
     const w = new PickleWriter().proto(2).global('collections', 'OrderedDict').emptyTuple().reduce().mark();
-    w.str('a').int(70000).str('b').long1(2n ** 80n).setitems().stop();
+    w.str('a')
+      .int(70000)
+      .str('b')
+      .long1(2n ** 80n)
+      .setitems()
+      .stop();
     const full = w.toBytes();
     for (let cut = 0; cut < full.length; cut++) {
       const part = full.subarray(0, cut);
@@ -123,10 +148,16 @@ describe('unpickle', () => {
 
   it('survives random mutations with only our own errors', () => {
     const w = new PickleWriter().proto(2).global('collections', 'OrderedDict').emptyTuple().reduce().mark();
-    for (let i = 0; i < 20; i++) w.str(`key${i}`).mark().int(i).int(i * 1000).str('x').tuple();
+    for (let i = 0; i < 20; i++)
+      w.str(`key${i}`)
+        .mark()
+        .int(i)
+        .int(i * 1000)
+        .str('x')
+        .tuple();
     const base = w.setitems().stop().toBytes();
     let seed = 12345;
-    const rand = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     for (let trial = 0; trial < 2000; trial++) {
       const bytes = base.slice();
       for (let k = 0; k < 3; k++) bytes[Math.floor(rand() * bytes.length)] = Math.floor(rand() * 256);

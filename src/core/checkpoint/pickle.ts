@@ -166,7 +166,8 @@ class Machine {
   next(): number {
     this.opStart = this.pos;
     this.opcode = -1; // "no opcode yet" for the truncation message
-    if (++this.opcodes > MAX_PICKLE_OPCODES) this.fail(`it runs more than ${MAX_PICKLE_OPCODES} opcodes; a state_dict needs far fewer`);
+    if (++this.opcodes > MAX_PICKLE_OPCODES)
+      this.fail(`it runs more than ${MAX_PICKLE_OPCODES} opcodes; a state_dict needs far fewer`);
     if (this.stack.length > MAX_PICKLE_STACK) this.fail(`it holds more than ${MAX_PICKLE_STACK} values on its stack`);
     this.opcode = this.u8();
     return this.opcode;
@@ -239,7 +240,8 @@ class Machine {
   }
   private checkNotEmpty(): void {
     const { stack, marks } = this;
-    if (stack.length === 0 || (marks.length > 0 && stack.length <= marks[marks.length - 1]!)) this.fail('the stack is empty');
+    if (stack.length === 0 || (marks.length > 0 && stack.length <= marks[marks.length - 1]!))
+      this.fail('the stack is empty');
   }
   pop(): unknown {
     this.checkNotEmpty();
@@ -274,7 +276,8 @@ class Machine {
     return this.memo.get(index);
   }
   memoPut(index: number, value: unknown): void {
-    if (this.memo.size >= MAX_PICKLE_MEMO && !this.memo.has(index)) this.fail(`the memo holds more than ${MAX_PICKLE_MEMO} entries`);
+    if (this.memo.size >= MAX_PICKLE_MEMO && !this.memo.has(index))
+      this.fail(`the memo holds more than ${MAX_PICKLE_MEMO} entries`);
     this.memo.set(index, value);
   }
 }
@@ -440,7 +443,9 @@ const CALLS: Record<number, Handler> = {
 };
 
 const HANDLERS = new Map<number, Handler>(
-  [CONTROL, SCALARS, STRINGS, CONTAINERS, MEMO, CALLS].flatMap((family) => Object.entries(family).map(([code, h]) => [Number(code), h] as const)),
+  [CONTROL, SCALARS, STRINGS, CONTAINERS, MEMO, CALLS].flatMap((family) =>
+    Object.entries(family).map(([code, h]) => [Number(code), h] as const),
+  ),
 );
 
 export function unpickle(bytes: Uint8Array, options: UnpickleOptions): UnpickleResult {

@@ -18,7 +18,10 @@ const LEGACY_MAGIC_LONG = LEGACY_MAGIC_PREFIX.subarray(2);
  * Reads every tensor of a PyTorch (zip or legacy torch.save) or safetensors checkpoint as
  * row-major float32, without executing anything in the file.
  */
-export async function readCheckpoint(source: CheckpointSource, options: ReadCheckpointOptions = {}): Promise<ReadCheckpointResult> {
+export async function readCheckpoint(
+  source: CheckpointSource,
+  options: ReadCheckpointOptions = {},
+): Promise<ReadCheckpointResult> {
   const { container, views } = await readCheckedLayout(source, options.signal);
   const tensors = await loadTensors(views, options);
   return { container, tensors };
@@ -35,7 +38,9 @@ export async function readCheckedLayout(
   throwIfAborted(signal);
   const views = await readLayout(bytes, container);
   if (views.length === 0) {
-    throw new CheckpointFormatError('The checkpoint holds a dict with no tensors in it. Choose the file with the model weights.');
+    throw new CheckpointFormatError(
+      'The checkpoint holds a dict with no tensors in it. Choose the file with the model weights.',
+    );
   }
   for (const view of views) checkStorageBounds(view); // the per-tensor reason first: it says more
   checkCheckpointTotals(views, bytes.size);
@@ -67,7 +72,9 @@ export async function sniffContainer(bytes: ByteSource): Promise<CheckpointConta
   if (head[0] === 0x80 && indexOf(head, LEGACY_MAGIC_LONG) >= 0) return 'torch-legacy';
   if (looksLikeSafetensors(head, bytes.size)) return 'safetensors';
 
-  const truncatedPrefixOf = [ZIP_LOCAL, LEGACY_MAGIC_PREFIX].some((sig) => head.length < sig.length && startsWith(sig, head));
+  const truncatedPrefixOf = [ZIP_LOCAL, LEGACY_MAGIC_PREFIX].some(
+    (sig) => head.length < sig.length && startsWith(sig, head),
+  );
   if (truncatedPrefixOf) {
     throw new CheckpointFormatError(
       `The file ends at byte ${bytes.size}, inside the checkpoint's opening signature. The download was probably cut ` +

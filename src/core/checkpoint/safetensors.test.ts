@@ -16,7 +16,11 @@ describe('safetensors', () => {
     const { container, tensors } = await readCheckpoint(file);
     expect(container).toBe('safetensors');
     expect([...tensors.keys()]).toEqual(['b.f32', 'a.f16', '0', 'd', 'empty']);
-    expect(tensors.get('b.f32')).toEqual({ shape: [2, 3], dtype: 'float32', data: Float32Array.from([1, 2, 3, 4, 5, -6.5]) });
+    expect(tensors.get('b.f32')).toEqual({
+      shape: [2, 3],
+      dtype: 'float32',
+      data: Float32Array.from([1, 2, 3, 4, 5, -6.5]),
+    });
     expect([...tensors.get('a.f16')!.data]).toEqual([1, -2, 0.333251953125]);
     expect(tensors.get('a.f16')!.dtype).toBe('float16');
     expect([...tensors.get('0')!.data]).toEqual([1, -123.5]);

@@ -109,7 +109,9 @@ function parseHeader(bytes: Uint8Array, dataStart: number): Record<string, unkno
 function checkMetadata(metadata: unknown): void {
   if (metadata === undefined) return;
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
-    throw new CheckpointFormatError('The safetensors __metadata__ is not a JSON object of strings. The file is corrupt.');
+    throw new CheckpointFormatError(
+      'The safetensors __metadata__ is not a JSON object of strings. The file is corrupt.',
+    );
   }
   for (const [key, value] of Object.entries(metadata)) {
     if (typeof value !== 'string') {
@@ -122,7 +124,11 @@ function checkMetadata(metadata: unknown): void {
 }
 
 /** Sorted views must tile [0, dataSize) exactly. */
-function checkCoverage(views: ReadonlyArray<{ name: string; begin: number; end: number }>, dataSize: number, dataStart: number): void {
+function checkCoverage(
+  views: ReadonlyArray<{ name: string; begin: number; end: number }>,
+  dataSize: number,
+  dataStart: number,
+): void {
   let covered = 0;
   let previous: { name: string; end: number } | undefined;
   for (const v of views) {

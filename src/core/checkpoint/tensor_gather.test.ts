@@ -64,8 +64,15 @@ describe('gatherTensor', () => {
       const exp = (h >> 10) & 31;
       const mant = h & 1023;
       const expected =
-        exp === 0 ? sign * mant * 2 ** -24 : exp === 31 ? (mant ? NaN : sign * Infinity) : sign * (1 + mant / 1024) * 2 ** (exp - 15);
-      if (!Object.is(out[h], expected)) throw new Error(`half 0x${h.toString(16)}: got ${out[h]}, expected ${expected}`);
+        exp === 0
+          ? sign * mant * 2 ** -24
+          : exp === 31
+            ? mant
+              ? NaN
+              : sign * Infinity
+            : sign * (1 + mant / 1024) * 2 ** (exp - 15);
+      if (!Object.is(out[h], expected))
+        throw new Error(`half 0x${h.toString(16)}: got ${out[h]}, expected ${expected}`);
     }
   });
 
@@ -88,8 +95,16 @@ describe('gatherTensor', () => {
   });
 
   it.each<[StorageDtype, Uint8Array, number[]]>([
-    ['float16', new Uint8Array(Uint16Array.from([0x3c00, 0x4000, 0x4200, 0x4400, 0x4500, 0x4600]).buffer), [1, 2, 3, 4, 5, 6]],
-    ['bfloat16', new Uint8Array(Uint16Array.from([0x3f80, 0x4000, 0x4040, 0x4080, 0x40a0, 0x40c0]).buffer), [1, 2, 3, 4, 5, 6]],
+    [
+      'float16',
+      new Uint8Array(Uint16Array.from([0x3c00, 0x4000, 0x4200, 0x4400, 0x4500, 0x4600]).buffer),
+      [1, 2, 3, 4, 5, 6],
+    ],
+    [
+      'bfloat16',
+      new Uint8Array(Uint16Array.from([0x3f80, 0x4000, 0x4040, 0x4080, 0x40a0, 0x40c0]).buffer),
+      [1, 2, 3, 4, 5, 6],
+    ],
   ])('gathers strided %s views', (dtype, bytes, values) => {
     const got = gatherTensor(bytes, dtype, 0, { storageOffset: 0, shape: [3, 2], stride: [1, 3] });
     expect([...got]).toEqual(naiveGather(values, 0, [3, 2], [1, 3]));

@@ -19,7 +19,9 @@ export function numelOf(shape: readonly number[]): number {
 }
 
 /** Storage element indices the view touches, inclusive, or null for an empty tensor. */
-export function reachableRange(view: Pick<TensorView, 'storageOffset' | 'shape' | 'stride'>): { first: number; last: number } | null {
+export function reachableRange(
+  view: Pick<TensorView, 'storageOffset' | 'shape' | 'stride'>,
+): { first: number; last: number } | null {
   let last = view.storageOffset;
   for (let d = 0; d < view.shape.length; d++) {
     const size = view.shape[d]!;

@@ -1,5 +1,11 @@
 import { CheckpointFormatError } from '../errors';
-import { MAX_DECLARED_ELEMENTS, MAX_EXPANSION_BYTES, MAX_TENSOR_ELEMENTS, MAX_TENSOR_RANK, MAX_TENSORS } from '../limits';
+import {
+  MAX_DECLARED_ELEMENTS,
+  MAX_EXPANSION_BYTES,
+  MAX_TENSOR_ELEMENTS,
+  MAX_TENSOR_RANK,
+  MAX_TENSORS,
+} from '../limits';
 import { quoteUntrusted, showUntrusted } from '../show_untrusted';
 import type { ByteSource } from './byte_source';
 import { ELEMENT_SIZE } from './dtype';
@@ -83,7 +89,8 @@ export function tensorViewFromRef(
       `Tensor ${quoteUntrusted(name)} (pickle byte offset ${ref.pickleOffset}) ${problem}. The file is corrupt.`,
     );
   };
-  const storageOffset = asCount(ref.storageOffset) ?? bad(`has an invalid storage offset ${showUntrusted(ref.storageOffset)}`);
+  const storageOffset =
+    asCount(ref.storageOffset) ?? bad(`has an invalid storage offset ${showUntrusted(ref.storageOffset)}`);
   const shape = asCounts(ref.size) ?? bad(`has an invalid size ${showUntrusted(ref.size)}`);
   const stride = asCounts(ref.stride) ?? bad(`has an invalid stride ${showUntrusted(ref.stride)}`);
   if (shape.length > MAX_TENSOR_RANK) bad(`has ${shape.length} dimensions; at most ${MAX_TENSOR_RANK} are supported`);

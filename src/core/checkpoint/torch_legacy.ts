@@ -16,7 +16,22 @@ import type { StorageDtype } from './types';
  */
 
 /** The magic number as its LONG1 pickle opens the file: PROTO 2, LONG1 10 bytes, 0x1950a86a20f9469cfc6c. */
-export const LEGACY_MAGIC_PREFIX = Uint8Array.of(0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19);
+export const LEGACY_MAGIC_PREFIX = Uint8Array.of(
+  0x80,
+  0x02,
+  0x8a,
+  0x0a,
+  0x6c,
+  0xfc,
+  0x9c,
+  0x46,
+  0xf9,
+  0x20,
+  0x6a,
+  0xa8,
+  0x50,
+  0x19,
+);
 const MAGIC_NUMBER = 0x1950a86a20f9469cfc6cn;
 const PROTOCOL_VERSION = 1001;
 
@@ -36,7 +51,9 @@ export async function readTorchLegacyLayout(source: ByteSource): Promise<TensorV
   let offset = 0;
   const magic = await prefix.unpickleAt(offset, { what: 'the magic-number pickle' });
   if (magic.value !== MAGIC_NUMBER) {
-    throw new CheckpointFormatError('The file is a pickle but not a torch.save checkpoint (wrong magic number at byte 0).');
+    throw new CheckpointFormatError(
+      'The file is a pickle but not a torch.save checkpoint (wrong magic number at byte 0).',
+    );
   }
   offset += magic.length;
   const protocol = await prefix.unpickleAt(offset, { what: 'the protocol-version pickle' });
@@ -49,7 +66,9 @@ export async function readTorchLegacyLayout(source: ByteSource): Promise<TensorV
   offset += protocol.length;
   const sysInfo = await prefix.unpickleAt(offset, { what: 'the sys-info pickle' });
   if (sysInfo.value instanceof Map && sysInfo.value.get('little_endian') === false) {
-    throw new CheckpointFormatError('The checkpoint was saved on a big-endian machine; only little-endian files are supported.');
+    throw new CheckpointFormatError(
+      'The checkpoint was saved on a big-endian machine; only little-endian files are supported.',
+    );
   }
   offset += sysInfo.length;
 
@@ -64,21 +83,24 @@ export async function readTorchLegacyLayout(source: ByteSource): Promise<TensorV
     const dtype = pid[1].dtype;
     const known = rootDtypes.get(key);
     if (known !== undefined && known !== dtype) {
-      throw new CheckpointFormatError(`Storage ${quoteUntrusted(key)} is used as both ${known} and ${dtype}. The file is corrupt.`);
+      throw new CheckpointFormatError(
+        `Storage ${quoteUntrusted(key)} is used as both ${known} and ${dtype}. The file is corrupt.`,
+      );
     }
     rootDtypes.set(key, dtype);
     const viewMeta: unknown = pid[5];
     if (viewMeta === null || viewMeta === undefined) return new LegacyStorageRef(key, dtype, null);
     // Storage views from very old torch: (view_key, offset, size) within the root storage.
-    if (
-      !Array.isArray(viewMeta) ||
-      viewMeta.length < 3 ||
-      !isCount(viewMeta[1]) ||
-      !isCount(viewMeta[2])
-    ) {
-      throw new CheckpointFormatError(`The storage view metadata at byte offset ${at} is malformed. The file is corrupt.`);
+    if (!Array.isArray(viewMeta) || viewMeta.length < 3 || !isCount(viewMeta[1]) || !isCount(viewMeta[2])) {
+      throw new CheckpointFormatError(
+        `The storage view metadata at byte offset ${at} is malformed. The file is corrupt.`,
+      );
     }
-    return new LegacyStorageRef(key, dtype, { key: showUntrusted(viewMeta[0]), offset: viewMeta[1], numel: viewMeta[2] });
+    return new LegacyStorageRef(key, dtype, {
+      key: showUntrusted(viewMeta[0]),
+      offset: viewMeta[1],
+      numel: viewMeta[2],
+    });
   };
 
   const stateDict = await prefix.unpickleAt(offset, { what: 'the state_dict pickle', persistentLoad });
@@ -104,7 +126,12 @@ export async function readTorchLegacyLayout(source: ByteSource): Promise<TensorV
           'The file is corrupt or not a state_dict checkpoint.',
       );
     }
-    checkRange(source.size, offset, 8, `the element count of storage ${quoteUntrusted(key)} (number ${i + 1} of ${keys.length})`);
+    checkRange(
+      source.size,
+      offset,
+      8,
+      `the element count of storage ${quoteUntrusted(key)} (number ${i + 1} of ${keys.length})`,
+    );
     const count = await headers.int64At(offset);
     const elem = ELEMENT_SIZE[dtype];
     if (count < 0n || count * BigInt(elem) > BigInt(source.size)) {
@@ -124,7 +151,9 @@ export async function readTorchLegacyLayout(source: ByteSource): Promise<TensorV
   const views = new Map<string, StorageSpan>();
   const resolve = (storage: unknown, tensorName: string): StorageSpan => {
     if (!(storage instanceof LegacyStorageRef)) {
-      throw new CheckpointFormatError(`Tensor ${quoteUntrusted(tensorName)} has no storage (persistent id). The file is corrupt.`);
+      throw new CheckpointFormatError(
+        `Tensor ${quoteUntrusted(tensorName)} has no storage (persistent id). The file is corrupt.`,
+      );
     }
     const root = roots.get(storage.rootKey);
     if (!root) {

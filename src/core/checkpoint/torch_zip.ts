@@ -53,7 +53,9 @@ export async function readTorchZipLayout(source: ByteSource): Promise<TensorView
     const known = storages.get(key);
     if (known) {
       if (known.dtype !== type.dtype) {
-        throw new CheckpointFormatError(`Storage ${quoteUntrusted(key)} is used as both ${known.dtype} and ${type.dtype}. The file is corrupt.`);
+        throw new CheckpointFormatError(
+          `Storage ${quoteUntrusted(key)} is used as both ${known.dtype} and ${type.dtype}. The file is corrupt.`,
+        );
       }
       return known;
     }
@@ -75,13 +77,18 @@ export async function readTorchZipLayout(source: ByteSource): Promise<TensorView
     persistentLoad,
     // For a stored entry, offsets in messages are file offsets; for a deflated one, offsets in the entry.
     baseOffset: pickleEntry.method === 0 ? pkl.offset : 0,
-    what: pickleEntry.method === 0 ? 'the state_dict pickle' : `the state_dict pickle (${quoteUntrusted(pickleEntry.name)}, inflated)`,
+    what:
+      pickleEntry.method === 0
+        ? 'the state_dict pickle'
+        : `the state_dict pickle (${quoteUntrusted(pickleEntry.name)}, inflated)`,
   });
   const found = findStateDict(value);
   return found.entries.map(([name, ref]) =>
     tensorViewFromRef(name, ref, (storage) => {
       if (!isStorageSpan(storage)) {
-        throw new CheckpointFormatError(`Tensor ${quoteUntrusted(name)} has no storage (persistent id). The file is corrupt.`);
+        throw new CheckpointFormatError(
+          `Tensor ${quoteUntrusted(name)} has no storage (persistent id). The file is corrupt.`,
+        );
       }
       return storage as StorageSpan;
     }),
@@ -101,8 +108,10 @@ function onlyPickle(entries: readonly ZipEntry[]): ZipEntry {
   }
   if (pickles.length > 1) {
     throw new CheckpointFormatError(
-      `The zip holds ${pickles.length} data.pkl entries (${pickles.slice(0, 3).map((e) => quoteUntrusted(e.name, 60)).join(', ')}); ` +
-        'torch.save writes one. The file was re-packed or crafted; re-save it with torch.save.',
+      `The zip holds ${pickles.length} data.pkl entries (${pickles
+        .slice(0, 3)
+        .map((e) => quoteUntrusted(e.name, 60))
+        .join(', ')}); ` + 'torch.save writes one. The file was re-packed or crafted; re-save it with torch.save.',
     );
   }
   return pickles[0]!;

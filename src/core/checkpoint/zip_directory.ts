@@ -113,7 +113,9 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> 
         let f = e + 4;
         const read64 = (what: string): number => {
           if (f + 8 > e + 4 + len || f + 8 > extraEnd) {
-            throw new CheckpointFormatError(`Zip entry ${quoteUntrusted(name)} has a short zip64 field. The file is damaged.`);
+            throw new CheckpointFormatError(
+              `Zip entry ${quoteUntrusted(name)} has a short zip64 field. The file is damaged.`,
+            );
           }
           const v = toSafe(view.getBigUint64(f, true), what);
           f += 8;
@@ -127,11 +129,15 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> 
     }
     const shown = quoteUntrusted(name);
     if (flags & 1) {
-      throw new CheckpointFormatError(`Zip entry ${shown} is encrypted; checkpoints must not be. Save it without a password.`);
+      throw new CheckpointFormatError(
+        `Zip entry ${shown} is encrypted; checkpoints must not be. Save it without a password.`,
+      );
     }
     if (names.has(name)) {
       // Readers disagree on which copy wins (we read the first, torch the last), so neither is right.
-      throw new CheckpointFormatError(`The zip holds ${shown} twice. The file is damaged or was crafted; re-save it with torch.save.`);
+      throw new CheckpointFormatError(
+        `The zip holds ${shown} twice. The file is damaged or was crafted; re-save it with torch.save.`,
+      );
     }
     if (method === 8 && size > compressedSize * MAX_DEFLATE_RATIO + 1024) {
       throw new CheckpointFormatError(
@@ -172,7 +178,8 @@ export async function readZipEntry(
 ): Promise<{ bytes: Uint8Array; offset: number }> {
   const offset = await entryDataOffset(source, entry);
   if (entry.method === 0) return { bytes: await source.read(offset, Math.min(wanted, entry.compressedSize)), offset };
-  if (entry.method === 8) return { bytes: await inflateEntry(source, entry, offset, Math.min(wanted, entry.size)), offset };
+  if (entry.method === 8)
+    return { bytes: await inflateEntry(source, entry, offset, Math.min(wanted, entry.size)), offset };
   throw new CheckpointFormatError(
     `Zip entry ${quoteUntrusted(entry.name)} uses compression method ${entry.method}; only stored and deflate entries are supported. ` +
       'Re-save the checkpoint with torch.save.',

@@ -81,7 +81,11 @@ describe('searchClasses', () => {
 
   it('tolerates one typo in longer queries', () => {
     expect(top('cheesburger')[0]).toBe(933);
-    expect(top('retreiver').slice(0, 5).sort((a, b) => a - b)).toEqual([205, 206, 207, 208, 209]);
+    expect(
+      top('retreiver')
+        .slice(0, 5)
+        .sort((a, b) => a - b),
+    ).toEqual([205, 206, 207, 208, 209]);
     expect(top('tnch')).not.toContain(0); // under 5 letters: no typo tolerance
   });
 

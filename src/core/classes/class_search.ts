@@ -86,13 +86,7 @@ function nameTier(q: string, name: string, budget: number): number {
     const startsWord = p === 0 || !isAlnum(name[p - 1]);
     const end = p + q.length;
     const endsWord = end === name.length || !isAlnum(name[end]);
-    const t = !startsWord
-      ? TIER.substring
-      : endsWord
-        ? TIER.wholeWords
-        : p === 0
-          ? TIER.namePrefix
-          : TIER.wordPrefix;
+    const t = !startsWord ? TIER.substring : endsWord ? TIER.wholeWords : p === 0 ? TIER.namePrefix : TIER.wordPrefix;
     if (t > best) best = t;
   }
   if (best > 0 || budget === 0) return best;
@@ -114,11 +108,7 @@ function nameTier(q: string, name: string, budget: number): number {
  * once, with its best hit; ties go to the display name (names[0]), then the shorter name, then
  * the lower index.
  */
-export function searchClasses(
-  classes: readonly SearchableClass[],
-  query: string,
-  limit = 20,
-): ClassHit[] {
+export function searchClasses(classes: readonly SearchableClass[], query: string, limit = 20): ClassHit[] {
   const q = normalise(query);
   if (q === '' || limit <= 0) return [];
   const budget = typoBudget(q);
@@ -153,12 +143,7 @@ export function searchClasses(
   });
 
   const order = hits.map((_, i) => i);
-  order.sort(
-    (a, b) =>
-      hits[b].score - hits[a].score ||
-      tieLength[a] - tieLength[b] ||
-      hits[a].index - hits[b].index,
-  );
+  order.sort((a, b) => hits[b].score - hits[a].score || tieLength[a] - tieLength[b] || hits[a].index - hits[b].index);
   return order.slice(0, limit).map((i) => hits[i]);
 }
 
@@ -207,9 +192,7 @@ function resolveClass(term: string, classes: readonly SearchableClass[]): number
 
   const hits = searchClasses(classes, q, 8);
   if (hits.length === 0) {
-    throw new SettingsError(
-      `No class matches "${term.trim()}"; give a class index (0..${n - 1}), a wnid or a name.`,
-    );
+    throw new SettingsError(`No class matches "${term.trim()}"; give a class index (0..${n - 1}), a wnid or a name.`);
   }
   const topTier = Math.floor(hits[0].score / 100);
   const sameTier = hits.filter((h) => Math.floor(h.score / 100) === topTier);
@@ -254,9 +237,7 @@ export function parseClassSpec(spec: string, classes: readonly SearchableClass[]
       const text = part.slice(colon + 1).trim();
       weight = text === '' ? NaN : Number(text);
       if (!Number.isFinite(weight) || weight <= 0) {
-        throw new SettingsError(
-          `Weight "${text}" for "${term.trim()}" must be a finite number > 0 (e.g. "207:0.5").`,
-        );
+        throw new SettingsError(`Weight "${text}" for "${term.trim()}" must be a finite number > 0 (e.g. "207:0.5").`);
       }
     }
     const index = resolveClass(term, classes);
@@ -265,9 +246,7 @@ export function parseClassSpec(spec: string, classes: readonly SearchableClass[]
     else out.push({ index, weight });
   }
   if (out.length > MAX_BLEND_CLASSES) {
-    throw new SettingsError(
-      `A blend takes at most ${MAX_BLEND_CLASSES} classes; the spec names ${out.length}.`,
-    );
+    throw new SettingsError(`A blend takes at most ${MAX_BLEND_CLASSES} classes; the spec names ${out.length}.`);
   }
   return out;
 }

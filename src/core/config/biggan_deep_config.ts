@@ -42,7 +42,14 @@ export function parseDeepConfig(text: string): DeepConfigJson {
   const layers = o.layers;
   if (
     !Array.isArray(layers) ||
-    !layers.every((l) => Array.isArray(l) && l.length === 3 && typeof l[0] === 'boolean' && typeof l[1] === 'number' && typeof l[2] === 'number')
+    !layers.every(
+      (l) =>
+        Array.isArray(l) &&
+        l.length === 3 &&
+        typeof l[0] === 'boolean' &&
+        typeof l[1] === 'number' &&
+        typeof l[2] === 'number',
+    )
   ) {
     throw new ConfigError("config.json: 'layers' must be a list of [upsample, in_mult, out_mult] triples.");
   }
@@ -72,9 +79,7 @@ export function deepArchitectureFromConfig(c: DeepConfigJson): BigGanDeepArchite
   }));
   const resolution = resolutionOf(layers);
   if (c.output_dim !== undefined && c.output_dim !== resolution) {
-    throw new ConfigError(
-      `config.json: output_dim is ${c.output_dim} but its layers upsample to ${resolution} px.`,
-    );
+    throw new ConfigError(`config.json: output_dim is ${c.output_dim} but its layers upsample to ${resolution} px.`);
   }
   return {
     family: 'biggan-deep',

@@ -34,7 +34,8 @@ function inferArchitecture(r: ShapeReader, shapes: ShapeMap): { arch: BigGanDeep
   let attentionPosition = -1;
   for (let m = 0; ; m++) {
     if (r.has(`${layerKey(m)}.gamma`)) {
-      if (attentionPosition >= 0) throw new ArchitectureError(`Two attention layers (at ${attentionPosition} and ${m}); BigGAN-deep has one.`);
+      if (attentionPosition >= 0)
+        throw new ArchitectureError(`Two attention layers (at ${attentionPosition} and ${m}); BigGAN-deep has one.`);
       attentionPosition = m;
     } else if (r.has(`${layerKey(m)}.conv_0.weight_orig`)) {
       layers.push({
@@ -45,8 +46,10 @@ function inferArchitecture(r: ShapeReader, shapes: ShapeMap): { arch: BigGanDeep
       });
     } else break;
   }
-  if (layers.length === 0) throw new ArchitectureError("No 'generator.layers.N' blocks found: not a BigGAN-deep generator.");
-  if (attentionPosition < 0) throw new ArchitectureError("No attention layer ('generator.layers.N.gamma') found: not a BigGAN-deep generator.");
+  if (layers.length === 0)
+    throw new ArchitectureError("No 'generator.layers.N' blocks found: not a BigGAN-deep generator.");
+  if (attentionPosition < 0)
+    throw new ArchitectureError("No attention layer ('generator.layers.N.gamma') found: not a BigGAN-deep generator.");
   const nStats = r.dim('generator.bn.running_means', 0);
   const stray = [...shapes.keys()].find((k) => k.startsWith(`${layerKey(layers.length + 1)}.`));
   if (stray) throw new ArchitectureError(`Key '${stray}' follows a gap in the layer numbering.`);

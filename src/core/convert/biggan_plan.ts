@@ -159,8 +159,11 @@ export function planBigGan(shapes: ShapeMap, overrides: BigGanOverrides = {}): C
     architecture: arch,
     weights,
     ignoredKeys: [],
-    notes: overrides.BN_eps === undefined
-      ? ['BN_eps/SN_eps not given: using BigGAN-PyTorch\'s release values (1e-5, 1e-6); files made by its TF Hub converter need 1e-4 for both (use --config).']
-      : [],
+    notes:
+      overrides.BN_eps === undefined
+        ? [
+            "BN_eps/SN_eps not given: using BigGAN-PyTorch's release values (1e-5, 1e-6); files made by its TF Hub converter need 1e-4 for both (use --config).",
+          ]
+        : [],
   };
 }

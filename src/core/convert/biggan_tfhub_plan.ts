@@ -64,7 +64,12 @@ function inferArchitecture(r: ShapeReader): BigGanTfHubArchitecture {
 }
 
 /** Standing statistics [nStats, C] per truncation row; the training-time buffers are unused. */
-function standingStats(r: ShapeReader, p: string, c: number, nStats: number): { weights: WeightPlan[]; ignored: string[] } {
+function standingStats(
+  r: ShapeReader,
+  p: string,
+  c: number,
+  nStats: number,
+): { weights: WeightPlan[]; ignored: string[] } {
   return {
     weights: [plainWeight(r, `${p}.standing_means`, [nStats, c]), plainWeight(r, `${p}.standing_vars`, [nStats, c])],
     ignored: UNUSED_BN_BUFFERS.map((b) => `${p}.${b}`).filter((k) => r.has(k)),
@@ -99,7 +104,10 @@ export function planBigGanTfHub(shapes: ShapeMap): ConversionPlan {
   arch.blocks.forEach((b, i) => {
     const p = blockKey(i);
     take(hyperBn(r, `${p}.hyperbn`, b.inChannels, condDim, arch.nStats));
-    weights.push(snConv(r, `${p}.conv0`, b.inChannels, b.outChannels, 3, SN), plainWeight(r, `${p}.conv0.bias`, [b.outChannels]));
+    weights.push(
+      snConv(r, `${p}.conv0`, b.inChannels, b.outChannels, 3, SN),
+      plainWeight(r, `${p}.conv0.bias`, [b.outChannels]),
+    );
     take(hyperBn(r, `${p}.hyperbn_1`, b.outChannels, condDim, arch.nStats));
     weights.push(
       snConv(r, `${p}.conv1`, b.outChannels, b.outChannels, 3, SN),
@@ -115,7 +123,10 @@ export function planBigGanTfHub(shapes: ShapeMap): ConversionPlan {
         ['g', c, c / 2],
         ['o_conv', c / 2, c],
       ];
-      weights.push(...parts.map(([name, cin, cout]) => snConv(r, `attention.${name}`, cin, cout, 1, SN)), plainWeight(r, 'attention.gamma', [1]));
+      weights.push(
+        ...parts.map(([name, cin, cout]) => snConv(r, `attention.${name}`, cin, cout, 1, SN)),
+        plainWeight(r, 'attention.gamma', [1]),
+      );
     }
   });
   weights.push(plainWeight(r, 'scaledcrossreplicabn.weight', [ch]), plainWeight(r, 'scaledcrossreplicabn.bias', [ch]));

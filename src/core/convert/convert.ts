@@ -105,7 +105,10 @@ export function convertStateDict(stateDict: StateDict, opts: ConvertOptions = {}
  * built and dropping them after: peak memory is the converted weights plus one layer's tensors,
  * not the whole state_dict besides (issue 9, "Memory").
  */
-export async function convertOpenCheckpoint(checkpoint: OpenCheckpoint, opts: ConvertOptions = {}): Promise<ConvertedModel> {
+export async function convertOpenCheckpoint(
+  checkpoint: OpenCheckpoint,
+  opts: ConvertOptions = {},
+): Promise<ConvertedModel> {
   const plan = planConversion(checkpoint.shapes, opts.configText);
   const { weights, total } = allocate(plan);
   let done = 0;

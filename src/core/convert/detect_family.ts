@@ -6,9 +6,14 @@ export function detectFamily(keys: readonly string[]): Family {
   const has = (k: string) => keys.includes(k);
   if (has('generator.gen_z.weight_orig') || has('embeddings.weight')) return 'biggan-deep';
   if (has('g_z.g_linear.weight_orig') || has('gblock.hyperbn.crossreplicabn.standing_means')) return 'biggan-tfhub';
-  if (has('shared.weight') || has('linear.weight') || keys.some((k) => k.startsWith('blocks.0.0.conv1.'))) return 'biggan';
-  const looksLikeD = keys.some((k) => k.startsWith('embed.') || /^blocks\.\d+\.0\.conv1\./.test(k)) && has('linear.weight');
-  const shown = keys.slice(0, 4).map((k) => `'${k}'`).join(', ');
+  if (has('shared.weight') || has('linear.weight') || keys.some((k) => k.startsWith('blocks.0.0.conv1.')))
+    return 'biggan';
+  const looksLikeD =
+    keys.some((k) => k.startsWith('embed.') || /^blocks\.\d+\.0\.conv1\./.test(k)) && has('linear.weight');
+  const shown = keys
+    .slice(0, 4)
+    .map((k) => `'${k}'`)
+    .join(', ');
   throw new ArchitectureError(
     keys.length === 0
       ? 'The checkpoint holds no tensors.'

@@ -5,11 +5,17 @@
  */
 
 /** Conv kernel [out, in, kh, kw] -> [kh, kw, in, keepOut], keeping the first `keepOut` filters. */
-export function convKernelToHwio(w: Float32Array, shape: number[], out: Float32Array, keepOut = shape[0], divisor = 1): void {
+export function convKernelToHwio(
+  w: Float32Array,
+  shape: number[],
+  out: Float32Array,
+  keepOut = shape[0],
+  divisor = 1,
+): void {
   const [, cin, kh, kw] = shape;
   for (let o = 0; o < keepOut; o++) {
     for (let i = 0; i < cin; i++) {
-      const src = ((o * cin + i) * kh) * kw;
+      const src = (o * cin + i) * kh * kw;
       for (let y = 0; y < kh; y++) {
         for (let x = 0; x < kw; x++) {
           out[((y * kw + x) * cin + i) * keepOut + o] = w[src + y * kw + x] / divisor;
@@ -32,7 +38,14 @@ export function transpose2d(w: Float32Array, rows: number, cols: number, out: Fl
  * same values come out as NHWC [H, W, C]. `w` is [in, C*H*W] (already transposed), or a bias
  * when `inFeatures` is 1.
  */
-export function chwColumnsToHwc(w: Float32Array, inFeatures: number, c: number, h: number, wd: number, out: Float32Array): void {
+export function chwColumnsToHwc(
+  w: Float32Array,
+  inFeatures: number,
+  c: number,
+  h: number,
+  wd: number,
+  out: Float32Array,
+): void {
   const outFeatures = c * h * wd;
   for (let r = 0; r < inFeatures; r++) {
     const base = r * outFeatures;

@@ -85,7 +85,10 @@ export function checkCoverage(plan: ConversionPlan, keys: Iterable<string>, fami
   for (const w of plan.weights) for (const s of w.sources) used.add(s);
   const unused = [...keys].filter((k) => !used.has(k));
   if (unused.length > 0) {
-    const shown = unused.slice(0, 5).map((k) => `'${k}'`).join(', ');
+    const shown = unused
+      .slice(0, 5)
+      .map((k) => `'${k}'`)
+      .join(', ');
     throw new ArchitectureError(
       `${unused.length} key(s) do not belong to a ${family} generator as described: ${shown}` +
         `${unused.length > 5 ? ', ...' : ''}. The file may be a different architecture or variant.`,

@@ -59,7 +59,12 @@ export function sigmaTorchEval(weight: Float32Array, out: number, u: Float32Arra
  * [kh, kw, in, out]), so its stored v fits that order. Read in place, without a reordered copy of a
  * kernel that may be 85 MB; the float32 sums run in the flattened order, as over a copy.
  */
-export function sigmaTfOrderEval(weight: Float32Array, shape: readonly number[], u: Float32Array, v: Float32Array): number {
+export function sigmaTfOrderEval(
+  weight: Float32Array,
+  shape: readonly number[],
+  u: Float32Array,
+  v: Float32Array,
+): number {
   if (shape.length !== 4) return sigmaTorchEval(weight, shape[0], u, v);
   const [out, cin, kh, kw] = shape;
   const taps = kh * kw;

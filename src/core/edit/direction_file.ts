@@ -61,16 +61,21 @@ export function parseDirectionsFile(text: string, arch?: Architecture): Directio
   if (typeof raw !== 'object' || raw === null) fail('it is not a JSON object');
   const f = raw as Partial<DirectionsFile>;
   if (f.format !== DIRECTIONS_FORMAT) fail(`its format is '${String(f.format)}', not '${DIRECTIONS_FORMAT}'`);
-  if (f.version !== DIRECTIONS_VERSION) fail(`version ${String(f.version)} is not one this app reads (${DIRECTIONS_VERSION})`);
-  if (!f.model || typeof f.model.id !== 'string' || typeof f.model.hash !== 'string') fail('the model id or hash is missing');
-  if (!Array.isArray(f.directions) || f.directions.length > MAX_DIRECTIONS) fail(`it needs a list of at most ${MAX_DIRECTIONS} directions`);
+  if (f.version !== DIRECTIONS_VERSION)
+    fail(`version ${String(f.version)} is not one this app reads (${DIRECTIONS_VERSION})`);
+  if (!f.model || typeof f.model.id !== 'string' || typeof f.model.hash !== 'string')
+    fail('the model id or hash is missing');
+  if (!Array.isArray(f.directions) || f.directions.length > MAX_DIRECTIONS)
+    fail(`it needs a list of at most ${MAX_DIRECTIONS} directions`);
   for (const d of f.directions) {
     if (typeof d !== 'object' || d === null) fail('a direction is not an object');
     if (!Array.isArray(d.slots) || d.slots.length === 0) fail('a direction has no slots');
     if (!Number.isInteger(d.index) || d.index < 0) fail('a direction index is out of range');
     if (!isNum(d.value)) fail('a direction value is not a number');
-    if (!Array.isArray(d.vector) || d.vector.length === 0 || !d.vector.every((x) => isNum(x) && Math.abs(x) <= 10)) fail('a direction vector is not a list of numbers');
-    if (d.name !== undefined && (typeof d.name !== 'string' || d.name.length > MAX_NAME)) fail(`a direction name is not a text of at most ${MAX_NAME} characters`);
+    if (!Array.isArray(d.vector) || d.vector.length === 0 || !d.vector.every((x) => isNum(x) && Math.abs(x) <= 10))
+      fail('a direction vector is not a list of numbers');
+    if (d.name !== undefined && (typeof d.name !== 'string' || d.name.length > MAX_NAME))
+      fail(`a direction name is not a text of at most ${MAX_NAME} characters`);
   }
   if (arch) {
     if (f.model.family !== arch.family) fail(`it is for a ${f.model.family} model, not ${arch.family}`);

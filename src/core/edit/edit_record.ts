@@ -57,20 +57,26 @@ type Fail = (what: string) => never;
 /** Checks the sizes of those fields against the model a record is used with. */
 export function checkLineageFits(r: LineageFields, arch: Architecture, layout: SlotLayout, fail: Fail): void {
   for (const e of r.edits ?? []) {
-    if (e.slots[e.slots.length - 1] >= layout.slots) fail(`an edit names slot ${e.slots[e.slots.length - 1]}; this model has ${layout.slots}`);
-    if (e.vector.length !== layout.size) fail(`an edit direction has ${e.vector.length} values; this model's slots have ${layout.size}`);
+    if (e.slots[e.slots.length - 1] >= layout.slots)
+      fail(`an edit names slot ${e.slots[e.slots.length - 1]}; this model has ${layout.slots}`);
+    if (e.vector.length !== layout.size)
+      fail(`an edit direction has ${e.vector.length} values; this model's slots have ${layout.size}`);
   }
   const tooFar = (slots?: number[]) => slots !== undefined && slots[slots.length - 1] >= layout.slots;
   if (tooFar(r.variation?.slots)) fail('the variation names a slot this model does not have');
-  if (r.crossbreed && r.crossbreed.pick.length !== layout.slots) fail(`the crossbreed picks ${r.crossbreed.pick.length} slots; this model has ${layout.slots}`);
+  if (r.crossbreed && r.crossbreed.pick.length !== layout.slots)
+    fail(`the crossbreed picks ${r.crossbreed.pick.length} slots; this model has ${layout.slots}`);
   for (const p of [r.variation?.parent, ...(r.crossbreed?.parents ?? [])]) {
-    for (const c of p?.classes ?? []) if (c.index >= arch.numClasses) fail(`a parent's class ${c.index} does not exist in this model`);
+    for (const c of p?.classes ?? [])
+      if (c.index >= arch.numClasses) fail(`a parent's class ${c.index} does not exist in this model`);
   }
 }
 
 /** The layout a record's own z implies (slots as the record lists them). */
 export function recordLayout(family: Architecture['family'], zLength: number, slots: number): SlotLayout {
-  return family === 'biggan-deep' ? { wholeZ: true, slots, size: zLength } : { wholeZ: false, slots, size: zLength / slots };
+  return family === 'biggan-deep'
+    ? { wholeZ: true, slots, size: zLength }
+    : { wholeZ: false, slots, size: zLength / slots };
 }
 
 export function editsFromRecord(edits: readonly EditRecord[] | undefined): DirectionEdit[] {
@@ -127,7 +133,17 @@ export function lineageId(r: {
   edits?: EditRecord[];
 }): string {
   const edits = (r.edits ?? []).map((e) => [e.slots, e.amount, e.vector]);
-  return fnv64(JSON.stringify([r.model.hash, r.classes.map((c) => [c.index, c.weight]), r.truncation, r.mode, r.z, r.slotZ ?? null, edits]));
+  return fnv64(
+    JSON.stringify([
+      r.model.hash,
+      r.classes.map((c) => [c.index, c.weight]),
+      r.truncation,
+      r.mode,
+      r.z,
+      r.slotZ ?? null,
+      edits,
+    ]),
+  );
 }
 
 export function parentRef(r: Parameters<typeof lineageId>[0] & { seed: number }): ParentRef {

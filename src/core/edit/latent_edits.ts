@@ -31,13 +31,17 @@ export interface DirectionEdit {
 export function checkEdit(edit: DirectionEdit, layout: SlotLayout): void {
   const { size } = layout;
   checkSlotList(edit.slots, layout.slots);
-  if (edit.vector.length !== size) throw new SettingsError(`A direction for this model has ${size} values; got ${edit.vector.length}.`);
+  if (edit.vector.length !== size)
+    throw new SettingsError(`A direction for this model has ${size} values; got ${edit.vector.length}.`);
   for (let i = 0; i < size; i++) {
     const v = edit.vector[i];
-    if (!Number.isFinite(v) || Math.abs(v) > MAX_DIRECTION_VALUE) throw new SettingsError(`Direction values must be finite numbers within ±${MAX_DIRECTION_VALUE}; got ${v}.`);
+    if (!Number.isFinite(v) || Math.abs(v) > MAX_DIRECTION_VALUE)
+      throw new SettingsError(`Direction values must be finite numbers within ±${MAX_DIRECTION_VALUE}; got ${v}.`);
   }
   if (!Number.isFinite(edit.amount) || Math.abs(edit.amount) > MAX_EDIT_AMOUNT) {
-    throw new SettingsError(`A direction amount must be within -${MAX_EDIT_AMOUNT} to +${MAX_EDIT_AMOUNT}; got ${edit.amount}.`);
+    throw new SettingsError(
+      `A direction amount must be within -${MAX_EDIT_AMOUNT} to +${MAX_EDIT_AMOUNT}; got ${edit.amount}.`,
+    );
   }
 }
 

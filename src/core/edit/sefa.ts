@@ -45,19 +45,25 @@ export function latentReaders(arch: Architecture, slot: number): LatentReader[] 
     case 'biggan-deep': {
       if (slot === 0) return [{ weight: 'generator.gen_z.weight', start: 0 }];
       const p = `generator.layers.${deepModelIndex(arch, slot - 1)}`;
-      return [0, 1, 2, 3].flatMap((k) => ['scale', 'offset'].map((w) => ({ weight: `${p}.bn_${k}.${w}.weight`, start: 0 })));
+      return [0, 1, 2, 3].flatMap((k) =>
+        ['scale', 'offset'].map((w) => ({ weight: `${p}.bn_${k}.${w}.weight`, start: 0 })),
+      );
     }
     case 'biggan': {
       if (slot === 0) return [{ weight: 'linear.weight', start: 0 }];
       // Each block's batch norms are conditioned on [shared class embedding, z chunk].
       const p = `blocks.${slot - 1}.0`;
-      return ['bn1', 'bn2'].flatMap((bn) => ['gain', 'bias'].map((w) => ({ weight: `${p}.${bn}.${w}.weight`, start: arch.sharedDim })));
+      return ['bn1', 'bn2'].flatMap((bn) =>
+        ['gain', 'bias'].map((w) => ({ weight: `${p}.${bn}.${w}.weight`, start: arch.sharedDim })),
+      );
     }
     case 'biggan-tfhub': {
       if (slot === 0) return [{ weight: 'g_z.g_linear.weight', start: 0 }];
       // Each block's HyperBNs read [z chunk, class embedding]: the chunk comes first here.
       const p = slot === 1 ? 'gblock' : `gblock_${slot - 1}`;
-      return ['hyperbn', 'hyperbn_1'].flatMap((bn) => ['gamma', 'beta'].map((w) => ({ weight: `${p}.${bn}.${w}.weight`, start: 0 })));
+      return ['hyperbn', 'hyperbn_1'].flatMap((bn) =>
+        ['gamma', 'beta'].map((w) => ({ weight: `${p}.${bn}.${w}.weight`, start: 0 })),
+      );
     }
   }
 }
@@ -81,7 +87,12 @@ function stackedGram(arch: Architecture, weights: WeightLookup, slots: SlotList)
 }
 
 /** The top `top` directions for a slot range. */
-export async function semanticDirections(arch: Architecture, weights: WeightLookup, slots: SlotList, top: number): Promise<DirectionSet> {
+export async function semanticDirections(
+  arch: Architecture,
+  weights: WeightLookup,
+  slots: SlotList,
+  top: number,
+): Promise<DirectionSet> {
   checkSlotList(slots, latentSlots(arch).length);
   const started = performance.now();
   const k = slotSize(arch);
@@ -89,7 +100,8 @@ export async function semanticDirections(arch: Architecture, weights: WeightLook
   const g = Float64Array.from(await gram.data());
   gram.dispose();
   // The float32 sum is symmetric only up to rounding; the solver assumes exact symmetry.
-  for (let i = 0; i < k; i++) for (let j = 0; j < i; j++) g[i * k + j] = g[j * k + i] = (g[i * k + j] + g[j * k + i]) / 2;
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < i; j++) g[i * k + j] = g[j * k + i] = (g[i * k + j] + g[j * k + i]) / 2;
   const eig = symmetricEigen(g, k);
   const n = Math.max(1, Math.min(top, k));
   return {

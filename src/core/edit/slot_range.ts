@@ -28,6 +28,11 @@ export function formatSlotRange(slots: SlotList, arch: Architecture): string {
 
 /** Checks that `slots` is a non-empty ascending list of slots 0 to count - 1. */
 export function checkSlotList(slots: readonly number[], count: number): void {
-  const ok = slots.length > 0 && slots.every((s, i) => Number.isInteger(s) && s >= 0 && s < count && (i === 0 || s > slots[i - 1]));
-  if (!ok) throw new SettingsError(`Slots [${slots.join(', ')}] are not an ascending list of this model's slots 0 to ${count - 1}.`);
+  const ok =
+    slots.length > 0 &&
+    slots.every((s, i) => Number.isInteger(s) && s >= 0 && s < count && (i === 0 || s > slots[i - 1]));
+  if (!ok)
+    throw new SettingsError(
+      `Slots [${slots.join(', ')}] are not an ascending list of this model's slots 0 to ${count - 1}.`,
+    );
 }

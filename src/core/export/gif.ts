@@ -28,7 +28,11 @@ export class GifWriter {
   addFrame(frame: RgbImage): void {
     const rgba = toRgba(frame);
     const palette = quantize(rgba, 256);
-    this.gif.writeFrame(applyPalette(rgba, palette), frame.width, frame.height, { palette, delay: this.delayMs, repeat: 0 });
+    this.gif.writeFrame(applyPalette(rgba, palette), frame.width, frame.height, {
+      palette,
+      delay: this.delayMs,
+      repeat: 0,
+    });
   }
 
   /** The file; loops forever. */
@@ -39,7 +43,11 @@ export class GifWriter {
 }
 
 /** All frames in one pass, `delayMs` each. */
-export function encodeGif(frames: RgbImage[], delayMs = 80, onFrame?: (done: number, total: number) => void): Uint8Array {
+export function encodeGif(
+  frames: RgbImage[],
+  delayMs = 80,
+  onFrame?: (done: number, total: number) => void,
+): Uint8Array {
   const writer = new GifWriter(delayMs);
   frames.forEach((f, i) => {
     writer.addFrame(f);

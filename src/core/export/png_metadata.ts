@@ -108,7 +108,8 @@ function textOf(chunk: Chunk): [string, string] | undefined {
       return damaged(`${where} is not valid UTF-8`);
     }
   }
-  if (body.length > MAX_PNG_TEXT) damaged(`${where} holds more than ${MAX_PNG_TEXT} characters, far more than any settings record`);
+  if (body.length > MAX_PNG_TEXT)
+    damaged(`${where} holds more than ${MAX_PNG_TEXT} characters, far more than any settings record`);
   return [key, body];
 }
 

@@ -25,7 +25,9 @@ const required = (check: Check): FieldSpec => ({ check });
 const optional = (check: Check): FieldSpec => ({ check, optional: true });
 
 function shown(v: unknown): string {
-  return typeof v === 'string' && v.length <= 40 && /^[\x20-\x7e]*$/.test(v) && !v.includes("'") ? `'${v}'` : showUntrusted(v, { maxChars: 40 });
+  return typeof v === 'string' && v.length <= 40 && /^[\x20-\x7e]*$/.test(v) && !v.includes("'")
+    ? `'${v}'`
+    : showUntrusted(v, { maxChars: 40 });
 }
 
 const text =
@@ -46,8 +48,10 @@ const integer =
 const number =
   (min: number, max: number): Check =>
   (v, path, fail) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${path} is ${typeof v === 'number' ? v : shown(v)}, not a finite number`);
-    if ((v as number) < min || (v as number) > max) fail(`${path} is ${v as number}; it must lie from ${min} to ${max}`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      fail(`${path} is ${typeof v === 'number' ? v : shown(v)}, not a finite number`);
+    if ((v as number) < min || (v as number) > max)
+      fail(`${path} is ${v as number}; it must lie from ${min} to ${max}`);
   };
 
 const boolean: Check = (v, path, fail) => {
@@ -81,7 +85,8 @@ const numbers =
     if (!Array.isArray(v)) return fail(`${path} is not a list of numbers`);
     if (v.length < min || v.length > max) fail(`${path} has ${v.length} values; it needs ${min} to ${max}`);
     v.forEach((x, i) => {
-      if (typeof x !== 'number' || !Number.isFinite(x)) fail(`${path} is not a list of numbers (${path}[${i}] is ${shown(x)})`);
+      if (typeof x !== 'number' || !Number.isFinite(x))
+        fail(`${path} is not a list of numbers (${path}[${i}] is ${shown(x)})`);
       if (Math.abs(x) > bound) fail(`${path}[${i}] is ${x}; latent values must lie within ±${bound}`);
     });
   };
@@ -124,7 +129,15 @@ const finiteWeightSum: Check = (v, _path, fail) => {
 };
 
 const classList = both(
-  list(object({ index: required(integer(0, 1_000_000)), weight: required(number(1e-12, Number.MAX_VALUE)), name: optional(text(200)) }), 1, MAX_BLEND),
+  list(
+    object({
+      index: required(integer(0, 1_000_000)),
+      weight: required(number(1e-12, Number.MAX_VALUE)),
+      name: optional(text(200)),
+    }),
+    1,
+    MAX_BLEND,
+  ),
   finiteWeightSum,
 );
 
@@ -198,7 +211,17 @@ export const RECORD_FIELDS: Record<string, FieldSpec> = {
   mode: required(oneOf(TRUNCATION_MODES)),
   seed: required(rule(checkSeed)),
   slots: required(
-    list(nullable(object({ seed: optional(integer(0, 2 ** 32 - 1)), strength: optional(number(0, 4)), locked: optional(boolean) })), 0, MAX_RECORD_SLOTS),
+    list(
+      nullable(
+        object({
+          seed: optional(integer(0, 2 ** 32 - 1)),
+          strength: optional(number(0, 4)),
+          locked: optional(boolean),
+        }),
+      ),
+      0,
+      MAX_RECORD_SLOTS,
+    ),
   ),
   z: required(numbers(MAX_RECORD_LATENT, 1, MAX_RECORD_Z)),
   slotZ: optional(list(nullable(numbers(MAX_RECORD_LATENT, 1, MAX_RECORD_Z)), 0, MAX_RECORD_SLOTS)),
@@ -214,7 +237,12 @@ export const RECORD_FIELDS: Record<string, FieldSpec> = {
   ...LINEAGE_FIELDS,
 };
 
-export function checkFields(record: Record<string, unknown>, fields: Record<string, FieldSpec>, prefix: string, fail: Fail): void {
+export function checkFields(
+  record: Record<string, unknown>,
+  fields: Record<string, FieldSpec>,
+  prefix: string,
+  fail: Fail,
+): void {
   for (const [name, spec] of Object.entries(fields)) {
     const value = Object.hasOwn(record, name) ? record[name] : undefined;
     if (value === undefined) {

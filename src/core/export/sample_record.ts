@@ -65,17 +65,29 @@ export function parseSampleRecord(text: string, arch?: Architecture): SampleReco
 
 /** Checks a parsed record's sizes against the model it is about to be used with. */
 export function checkRecordFits(r: SampleRecord, arch: Architecture): void {
-  for (const c of r.classes) if (c.index >= arch.numClasses) fail(`class ${c.index} does not exist in a ${arch.numClasses}-class model`);
+  for (const c of r.classes)
+    if (c.index >= arch.numClasses) fail(`class ${c.index} does not exist in a ${arch.numClasses}-class model`);
   if (r.z.length !== zDimOf(arch)) fail(`z has ${r.z.length} values; this model needs ${zDimOf(arch)}`);
-  if (r.slots.length > latentSlots(arch).length) fail(`it has ${r.slots.length} latent slots; this model has ${latentSlots(arch).length}`);
-  if ((r.slotZ?.length ?? 0) > latentSlots(arch).length) fail(`it has ${r.slotZ!.length} per-block z; this model has ${latentSlots(arch).length} slots`);
-  for (const v of r.slotZ ?? []) if (v && (v.length !== slotSize(arch) || !v.every(isNum))) fail('a per-block z has the wrong size');
-  checkLineageFits(r, arch, { wholeZ: arch.family === 'biggan-deep', slots: latentSlots(arch).length, size: slotSize(arch) }, fail);
+  if (r.slots.length > latentSlots(arch).length)
+    fail(`it has ${r.slots.length} latent slots; this model has ${latentSlots(arch).length}`);
+  if ((r.slotZ?.length ?? 0) > latentSlots(arch).length)
+    fail(`it has ${r.slotZ!.length} per-block z; this model has ${latentSlots(arch).length} slots`);
+  for (const v of r.slotZ ?? [])
+    if (v && (v.length !== slotSize(arch) || !v.every(isNum))) fail('a per-block z has the wrong size');
+  checkLineageFits(
+    r,
+    arch,
+    { wholeZ: arch.family === 'biggan-deep', slots: latentSlots(arch).length, size: slotSize(arch) },
+    fail,
+  );
 }
 
 /** JSON with every non-ASCII character escaped, so it fits a Latin-1 tEXt chunk unchanged. */
 export function serializeSampleRecord(record: SampleRecord): string {
-  return JSON.stringify(record).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(record).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** The exact latents a record stores, as the generator takes them (with its direction edits added). */
@@ -132,7 +144,12 @@ export function recordForSample(
     format: RECORD_FORMAT,
     version: RECORD_VERSION,
     app,
-    model: { id: src.modelId, hash: src.contentHash, family: src.architecture.family, resolution: src.architecture.resolution },
+    model: {
+      id: src.modelId,
+      hash: src.contentHash,
+      family: src.architecture.family,
+      resolution: src.architecture.resolution,
+    },
     classes: src.classes.map((c) => ({ ...c, ...(src.className ? { name: src.className(c.index) } : {}) })),
     truncation: src.truncation,
     mode: src.mode,
@@ -141,7 +158,11 @@ export function recordForSample(
       const s = src.slots?.[i];
       const locked = src.locked?.[i];
       if (!s && !locked) return null;
-      return { ...(s?.seed !== undefined ? { seed: s.seed } : {}), ...(s?.strength !== undefined ? { strength: s.strength } : {}), ...(locked ? { locked } : {}) };
+      return {
+        ...(s?.seed !== undefined ? { seed: s.seed } : {}),
+        ...(s?.strength !== undefined ? { strength: s.strength } : {}),
+        ...(locked ? { locked } : {}),
+      };
     }),
     z: row(src.z, zDim),
     ...(slotZ?.some((v) => v) ? { slotZ } : {}),

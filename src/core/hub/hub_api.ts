@@ -5,7 +5,15 @@
  * passed in, so the page, the worker and the CLI each bring their own (and tests a local Hub).
  */
 import { BigGanError } from '../errors';
-import { formatHubRef, pickCheckpoint, resolveUrl, trimSlash, type CheckpointChoice, type HubFile, type HubRef } from './hub_ref';
+import {
+  formatHubRef,
+  pickCheckpoint,
+  resolveUrl,
+  trimSlash,
+  type CheckpointChoice,
+  type HubFile,
+  type HubRef,
+} from './hub_ref';
 
 /** The Hub answered, but not with what was asked for (no such repository, no checkpoint in it). */
 export class HubError extends BigGanError {}
@@ -31,7 +39,9 @@ async function getJson(fetchFn: Fetch, url: string, what: string, signal?: Abort
   const res = await fetchFn(url, { signal, credentials: 'omit', headers: { Accept: 'application/json' } });
   if (res.status === 404 || res.status === 401) {
     // The Hub answers 401 rather than 404 for a repository that does not exist, to anonymous callers.
-    throw new HubError(`The Hub has no public ${what} (HTTP ${res.status}): check the spelling, or it is private or gated.`);
+    throw new HubError(
+      `The Hub has no public ${what} (HTTP ${res.status}): check the spelling, or it is private or gated.`,
+    );
   }
   if (!res.ok) throw new HubError(`The Hub answered HTTP ${res.status} for ${what}. Try again later.`);
   try {
@@ -51,19 +61,34 @@ function toFiles(entries: unknown): HubFile[] {
     });
 }
 
-export async function listRepoFiles(hub: string, ref: HubRef, fetchFn: Fetch, signal?: AbortSignal): Promise<HubFile[]> {
+export async function listRepoFiles(
+  hub: string,
+  ref: HubRef,
+  fetchFn: Fetch,
+  signal?: AbortSignal,
+): Promise<HubFile[]> {
   const url = `${trimSlash(hub)}/api/models/${ref.repo}/tree/${encodeURIComponent(ref.revision)}?recursive=true`;
   const body = await getJson(fetchFn, url, `repository ${formatHubRef(ref)}`, signal);
-  if (!Array.isArray(body)) throw new HubError(`The Hub's file list for ${formatHubRef(ref)} is not a list: is the Hub address right?`);
+  if (!Array.isArray(body))
+    throw new HubError(`The Hub's file list for ${formatHubRef(ref)} is not a list: is the Hub address right?`);
   return toFiles(body);
 }
 
 /** Lists the repository and picks its checkpoint; says plainly when there is none. */
-export async function resolveHubModel(hub: string, ref: HubRef, fetchFn: Fetch, signal?: AbortSignal): Promise<ResolvedHubModel> {
+export async function resolveHubModel(
+  hub: string,
+  ref: HubRef,
+  fetchFn: Fetch,
+  signal?: AbortSignal,
+): Promise<ResolvedHubModel> {
   const files = await listRepoFiles(hub, ref, fetchFn, signal);
   const choice = pickCheckpoint(files);
   if (!choice) {
-    const names = files.slice(0, 8).map((f) => f.path).join(', ') || 'no files';
+    const names =
+      files
+        .slice(0, 8)
+        .map((f) => f.path)
+        .join(', ') || 'no files';
     throw new HubError(
       `${formatHubRef(ref)} holds no checkpoint we read (pytorch_model.bin, *.safetensors, G_ema.pth, *-release.pt); it has ${names}.`,
     );
@@ -91,7 +116,12 @@ interface SearchEntry {
  * Repositories matching `query` whose files look like a checkpoint we read. Results without a
  * file list are listed one by one, at most `maxListed` of them.
  */
-export async function searchHub(hub: string, query: string, fetchFn: Fetch, opts: { signal?: AbortSignal; limit?: number; maxListed?: number } = {}): Promise<HubSearchHit[]> {
+export async function searchHub(
+  hub: string,
+  query: string,
+  fetchFn: Fetch,
+  opts: { signal?: AbortSignal; limit?: number; maxListed?: number } = {},
+): Promise<HubSearchHit[]> {
   const limit = opts.limit ?? 30;
   const url = `${trimSlash(hub)}/api/models?search=${encodeURIComponent(query)}&limit=${limit}&full=true`;
   const body = await getJson(fetchFn, url, `search results for "${query}"`, opts.signal);
@@ -102,7 +132,9 @@ export async function searchHub(hub: string, query: string, fetchFn: Fetch, opts
     if (typeof entry?.id !== 'string' || !entry.id.includes('/')) continue;
     let files: HubFile[];
     if (Array.isArray(entry.siblings)) {
-      files = entry.siblings.filter((s) => typeof s.rfilename === 'string').map((s) => ({ path: s.rfilename as string }));
+      files = entry.siblings
+        .filter((s) => typeof s.rfilename === 'string')
+        .map((s) => ({ path: s.rfilename as string }));
     } else {
       if (listed++ >= (opts.maxListed ?? 10)) continue;
       try {

@@ -45,7 +45,8 @@ export function readNpy(bytes: Uint8Array, what = 'The .npy file'): NpyArray {
   if (typeof header.get('fortran_order') !== 'boolean') fail('has a fortran_order that is not True or False');
   if (header.get('fortran_order') === true) fail('is in Fortran order; save it with np.ascontiguousarray first');
   const shape = header.get('shape');
-  if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number')) return fail('has a shape that is not a tuple of integers');
+  if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number'))
+    return fail('has a shape that is not a tuple of integers');
   if (shape.length > MAX_NPY_RANK) fail(`has ${shape.length} dimensions; at most ${MAX_NPY_RANK} are read`);
 
   const order = descr[0];
@@ -58,13 +59,16 @@ export function readNpy(bytes: Uint8Array, what = 'The .npy file'): NpyArray {
   const count = (shape as number[]).reduce((a, b) => a * b, 1);
   const dataStart = start + headerLen;
   const dataBytes = bytes.length - dataStart;
-  if (count * size > dataBytes) fail(`is truncated: its header promises ${count} values (${count * size} bytes), it holds ${dataBytes} bytes`);
-  if (count * size < dataBytes) fail(`holds ${dataBytes - count * size} bytes after the ${count} values its header declares`);
+  if (count * size > dataBytes)
+    fail(`is truncated: its header promises ${count} values (${count * size} bytes), it holds ${dataBytes} bytes`);
+  if (count * size < dataBytes)
+    fail(`holds ${dataBytes - count * size} bytes after the ${count} values its header declares`);
   const data = new Float32Array(count);
   for (let i = 0; i < count; i++) {
     const at = dataStart + i * size;
     const v = size === 4 ? view.getFloat32(at, little) : view.getFloat64(at, little);
-    if (!Number.isFinite(v)) fail(`holds a non-finite value: value ${i} (flat index) is ${v}; every value must be a finite number`);
+    if (!Number.isFinite(v))
+      fail(`holds a non-finite value: value ${i} (flat index) is ${v}; every value must be a finite number`);
     data[i] = v;
   }
   return { shape: shape as number[], data };
@@ -78,7 +82,8 @@ type HeaderValue = string | number | boolean | null | HeaderValue[];
  */
 function parseHeader(text: string, fail: (problem: string) => never): Map<string, HeaderValue> {
   let pos = 0;
-  const bad = (what: string): never => fail(`has an unreadable header (${what} at character ${pos}): ${quoteUntrusted(text.trim(), 80)}`);
+  const bad = (what: string): never =>
+    fail(`has an unreadable header (${what} at character ${pos}): ${quoteUntrusted(text.trim(), 80)}`);
   const space = (): void => {
     while (pos < text.length && ' \t\r\n'.includes(text[pos]!)) pos++;
   };
@@ -127,7 +132,11 @@ function parseHeader(text: string, fail: (problem: string) => never): Map<string
     if (c === "'" || c === '"') return string();
     if (c === '(') return tuple();
     if (c !== undefined && c >= '0' && c <= '9') return integer();
-    for (const [word, v] of [['True', true], ['False', false], ['None', null]] as const) {
+    for (const [word, v] of [
+      ['True', true],
+      ['False', false],
+      ['None', null],
+    ] as const) {
       if (text.startsWith(word, pos)) {
         pos += word.length;
         return v;
@@ -142,7 +151,8 @@ function parseHeader(text: string, fail: (problem: string) => never): Map<string
     space();
     if (text[pos] === '}') break;
     const key = string();
-    if (entries.has(key)) fail(`has a header in which the key ${quoteUntrusted(key, 20)} appears twice, so its meaning is ambiguous`);
+    if (entries.has(key))
+      fail(`has a header in which the key ${quoteUntrusted(key, 20)} appears twice, so its meaning is ambiguous`);
     expect(':');
     entries.set(key, value());
     space();
@@ -154,7 +164,9 @@ function parseHeader(text: string, fail: (problem: string) => never): Map<string
   if (pos !== text.length) bad('text after the dict');
   const keys = [...entries.keys()].sort();
   if (keys.join() !== REQUIRED_KEYS.join()) {
-    fail(`has header keys ${quoteUntrusted(keys.join(', '), 60)}; a .npy header has exactly ${REQUIRED_KEYS.join(', ')}`);
+    fail(
+      `has header keys ${quoteUntrusted(keys.join(', '), 60)}; a .npy header has exactly ${REQUIRED_KEYS.join(', ')}`,
+    );
   }
   return entries;
 }

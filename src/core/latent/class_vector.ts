@@ -11,13 +11,15 @@ export const MAX_BLEND = 4;
 /** Weights are normalised to sum to 1, so "207:7,933:3" and "207:0.7,933:0.3" mean the same. */
 export function classVector(numClasses: number, blend: readonly ClassWeight[]): Float32Array {
   if (blend.length === 0) throw new SettingsError('Choose at least one class.');
-  if (blend.length > MAX_BLEND) throw new SettingsError(`A blend has at most ${MAX_BLEND} classes; got ${blend.length}.`);
+  if (blend.length > MAX_BLEND)
+    throw new SettingsError(`A blend has at most ${MAX_BLEND} classes; got ${blend.length}.`);
   let total = 0;
   for (const { index, weight } of blend) {
     if (!Number.isInteger(index) || index < 0 || index >= numClasses) {
       throw new SettingsError(`Class ${index} does not exist: this model has classes 0 to ${numClasses - 1}.`);
     }
-    if (!(weight > 0) || !Number.isFinite(weight)) throw new SettingsError(`Class weights must be positive numbers; got ${weight}.`);
+    if (!(weight > 0) || !Number.isFinite(weight))
+      throw new SettingsError(`Class weights must be positive numbers; got ${weight}.`);
     total += weight;
   }
   const v = new Float32Array(numClasses);

@@ -54,7 +54,13 @@ export function checkSeed(seed: number): void {
 }
 
 /** The values of one slot for one seed. */
-export function drawSlot(seed: number, slot: number, size: number, truncation: number, mode: TruncationMode): Float32Array {
+export function drawSlot(
+  seed: number,
+  slot: number,
+  size: number,
+  truncation: number,
+  mode: TruncationMode,
+): Float32Array {
   const out = new Float32Array(size);
   sampleTruncated(new Rng(seed, slot), out, truncation, mode);
   return out;
@@ -70,7 +76,8 @@ function slotValues(arch: Architecture, req: LatentRequest, slot: number, sample
   const s = req.slots?.[slot];
   let v: Float32Array;
   if (s?.values) {
-    if (s.values.length !== size) throw new SettingsError(`Latent slot ${slot} needs ${size} values; got ${s.values.length}.`);
+    if (s.values.length !== size)
+      throw new SettingsError(`Latent slot ${slot} needs ${size} values; got ${s.values.length}.`);
     v = s.values.slice();
   } else {
     if (s?.seed !== undefined) checkSeed(s.seed);
@@ -88,7 +95,8 @@ function slotValues(arch: Architecture, req: LatentRequest, slot: number, sample
 export function sampleLatents(arch: Architecture, req: LatentRequest): Latents {
   checkSeed(req.seed);
   const batch = req.batch ?? 1;
-  if (!Number.isInteger(batch) || batch < 1) throw new SettingsError(`Batch size must be a whole number >= 1; got ${batch}.`);
+  if (!Number.isInteger(batch) || batch < 1)
+    throw new SettingsError(`Batch size must be a whole number >= 1; got ${batch}.`);
   const slots = latentSlots(arch).length;
   const size = slotSize(arch);
   const perSlot: Float32Array[] = Array.from({ length: slots }, () => new Float32Array(batch * size));

@@ -16,7 +16,9 @@ export interface SlotLayout {
 
 export function slotLayout(arch: Architecture): SlotLayout {
   const slots = latentSlots(arch).length;
-  return arch.family === 'biggan-deep' ? { wholeZ: true, slots, size: arch.zDim } : { wholeZ: false, slots, size: arch.chunkSize };
+  return arch.family === 'biggan-deep'
+    ? { wholeZ: true, slots, size: arch.zDim }
+    : { wholeZ: false, slots, size: arch.chunkSize };
 }
 
 function equal(a: Float32Array, b: Float32Array): boolean {

@@ -40,5 +40,8 @@ export function artifactsFromShards(json: ModelJson, shards: Uint8Array[]): tf.i
 }
 
 export function artifactsFromSerialized(model: SerializedModel): tf.io.ModelArtifacts {
-  return artifactsFromShards(model.modelJson, model.shards.map((s) => s.bytes));
+  return artifactsFromShards(
+    model.modelJson,
+    model.shards.map((s) => s.bytes),
+  );
 }

@@ -67,7 +67,12 @@ async function takeStatTables(tensors: tf.NamedTensorMap): Promise<Map<string, S
   return tables;
 }
 
-async function buildGenerator(arch: Architecture, store: WeightStore, tensors: tf.NamedTensorMap, options: GeneratorOptions): Promise<Generator> {
+async function buildGenerator(
+  arch: Architecture,
+  store: WeightStore,
+  tensors: tf.NamedTensorMap,
+  options: GeneratorOptions,
+): Promise<Generator> {
   switch (arch.family) {
     case 'biggan-deep':
       return new BigGanDeepGenerator(arch, store, await takeStatTables(tensors), options);
@@ -78,7 +83,10 @@ async function buildGenerator(arch: Architecture, store: WeightStore, tensors: t
   }
 }
 
-export async function loadGenerator(artifacts: tf.io.ModelArtifacts, options: GeneratorOptions = {}): Promise<LoadedModel> {
+export async function loadGenerator(
+  artifacts: tf.io.ModelArtifacts,
+  options: GeneratorOptions = {},
+): Promise<LoadedModel> {
   const topology = readTopology(artifacts.modelTopology);
   const tensors = decode(artifacts);
   const arch = topology.architecture;

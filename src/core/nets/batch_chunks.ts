@@ -32,7 +32,8 @@ export interface ActivationLimit {
 /** The limit on `backend`: a WebGPU device's own buffer limits, else the wasm heap's budget. */
 export function activationLimit(backend: tf.KernelBackend = tf.backend()): ActivationLimit {
   const limits = (backend as unknown as WebGpuLimitsLike).device?.limits;
-  if (!limits?.maxStorageBufferBindingSize || !limits.maxBufferSize) return { bytes: DEFAULT_ACTIVATION_LIMIT, hard: false };
+  if (!limits?.maxStorageBufferBindingSize || !limits.maxBufferSize)
+    return { bytes: DEFAULT_ACTIVATION_LIMIT, hard: false };
   return { bytes: Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize), hard: true };
 }
 
@@ -97,14 +98,21 @@ export function maxSubBatch(a: Architecture, limit: ActivationLimit): number {
 
 /** Sub-batch size for `a`: under maxActivationBytes if given (a hard limit), else the backend's. */
 export function subBatchSize(a: Architecture, maxActivationBytes?: number): number {
-  return maxSubBatch(a, maxActivationBytes === undefined ? activationLimit() : { bytes: maxActivationBytes, hard: true });
+  return maxSubBatch(
+    a,
+    maxActivationBytes === undefined ? activationLimit() : { bytes: maxActivationBytes, hard: true },
+  );
 }
 
 /**
  * run(inputs) over sub-batches of at most `size` rows, outputs concatenated along the batch.
  * Disposes what it slices; the inputs stay the caller's.
  */
-export function inSubBatches(inputs: GeneratorInputs, size: number, run: (inputs: GeneratorInputs) => tf.Tensor4D): tf.Tensor4D {
+export function inSubBatches(
+  inputs: GeneratorInputs,
+  size: number,
+  run: (inputs: GeneratorInputs) => tf.Tensor4D,
+): tf.Tensor4D {
   const n = inputs.z.shape[0];
   if (n <= size) return run(inputs);
   const parts: tf.Tensor4D[] = [];

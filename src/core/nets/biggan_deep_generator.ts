@@ -29,7 +29,12 @@ export class BigGanDeepGenerator implements Generator {
     statTables: ReadonlyMap<string, StatTable>,
     private readonly options: GeneratorOptions = {},
   ) {
-    this.stats = new TruncationStats(statTables, (t) => selectStats(t, architecture.nStats), architecture.eps, architecture.nStats);
+    this.stats = new TruncationStats(
+      statTables,
+      (t) => selectStats(t, architecture.nStats),
+      architecture.eps,
+      architecture.nStats,
+    );
   }
 
   generate(inputs: GeneratorInputs): tf.Tensor4D {
@@ -91,9 +96,19 @@ export class BigGanDeepGenerator implements Generator {
     // Each temporary is disposed once used, so the block holds few full-size tensors at a time.
     let h = disposeAfter((t) => conv(t, w, `${p}.conv_0`), bnRelu(x, 0));
     h = disposeAfter((t) => bnRelu(t, 1), h);
-    h = disposeAfter((t) => (l.upsample ? upsampleConv(t, w, `${p}.conv_1`, this.options.phaseConvMinChannels) : conv(t, w, `${p}.conv_1`)), h);
-    h = disposeAfter((t) => conv(t, w, `${p}.conv_2`), disposeAfter((t) => bnRelu(t, 2), h));
-    h = disposeAfter((t) => conv(t, w, `${p}.conv_3`), disposeAfter((t) => bnRelu(t, 3), h));
+    h = disposeAfter(
+      (t) =>
+        l.upsample ? upsampleConv(t, w, `${p}.conv_1`, this.options.phaseConvMinChannels) : conv(t, w, `${p}.conv_1`),
+      h,
+    );
+    h = disposeAfter(
+      (t) => conv(t, w, `${p}.conv_2`),
+      disposeAfter((t) => bnRelu(t, 2), h),
+    );
+    h = disposeAfter(
+      (t) => conv(t, w, `${p}.conv_3`),
+      disposeAfter((t) => bnRelu(t, 3), h),
+    );
     let skip = l.inChannels === l.outChannels ? x : tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, l.outChannels]);
     if (l.upsample) skip = skip === x ? upsample2x(skip) : disposeAfter(upsample2x, skip);
     return tf.add(h, skip);

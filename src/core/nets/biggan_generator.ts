@@ -39,7 +39,9 @@ export class BigGanGenerator implements Generator {
   }
 
   generate(inputs: GeneratorInputs): tf.Tensor4D {
-    return inSubBatches(inputs, subBatchSize(this.architecture, this.options.maxActivationBytes), (part) => this.forward(part));
+    return inSubBatches(inputs, subBatchSize(this.architecture, this.options.maxActivationBytes), (part) =>
+      this.forward(part),
+    );
   }
 
   private forward({ z, classVector, slotZ = [] }: GeneratorInputs): tf.Tensor4D {
@@ -61,7 +63,15 @@ export class BigGanGenerator implements Generator {
         step((x) => this.gBlock(x, i, tf.concat<tf.Tensor2D>([yEmb, chunks[i + 1]], 1)));
         if (b.attention) {
           const p = `blocks.${i}.1`;
-          step((x) => selfAttention(x, w, { theta: `${p}.theta`, phi: `${p}.phi`, g: `${p}.g`, o: `${p}.o`, gamma: `${p}.gamma` }));
+          step((x) =>
+            selfAttention(x, w, {
+              theta: `${p}.theta`,
+              phi: `${p}.phi`,
+              g: `${p}.g`,
+              o: `${p}.o`,
+              gamma: `${p}.gamma`,
+            }),
+          );
         }
       });
       const s = this.stats.get('output_layer.0')!;
@@ -80,8 +90,14 @@ export class BigGanGenerator implements Generator {
       return normalizeRelu(t, s.mean, s.invStd, gain, linear(cond, w, `${p}.${bn}.bias`));
     };
     // Each temporary is disposed once used, so the block holds few full-size tensors at a time.
-    let h = disposeAfter((t) => upsampleConv(t, w, `${p}.conv1`, this.options.phaseConvMinChannels), ccbnRelu(x, 'bn1'));
-    h = disposeAfter((t) => conv(t, w, `${p}.conv2`), disposeAfter((t) => ccbnRelu(t, 'bn2'), h));
+    let h = disposeAfter(
+      (t) => upsampleConv(t, w, `${p}.conv1`, this.options.phaseConvMinChannels),
+      ccbnRelu(x, 'bn1'),
+    );
+    h = disposeAfter(
+      (t) => conv(t, w, `${p}.conv2`),
+      disposeAfter((t) => ccbnRelu(t, 'bn2'), h),
+    );
     // The skip's 1x1 conv commutes with nearest upsampling: run it at the input's resolution
     // (a quarter of the multiply-adds, same arithmetic per output value).
     const skip = disposeAfter(upsample2x, conv(x, w, `${p}.conv_sc`));

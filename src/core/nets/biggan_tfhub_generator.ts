@@ -30,8 +30,19 @@ export class BigGanTfHubGenerator implements Generator {
     statTables: ReadonlyMap<string, StatTable>,
     private readonly options: GeneratorOptions = {},
   ) {
-    const bns = [...architecture.blocks.flatMap((_, i) => [`${blockKey(i)}.hyperbn`, `${blockKey(i)}.hyperbn_1`]).map((p) => `${p}.crossreplicabn`), 'scaledcrossreplicabn'];
-    this.stats = new TruncationStats(statTables, (t) => selectStandingStats(t, architecture.nStats), architecture.eps, architecture.nStats, bns);
+    const bns = [
+      ...architecture.blocks
+        .flatMap((_, i) => [`${blockKey(i)}.hyperbn`, `${blockKey(i)}.hyperbn_1`])
+        .map((p) => `${p}.crossreplicabn`),
+      'scaledcrossreplicabn',
+    ];
+    this.stats = new TruncationStats(
+      statTables,
+      (t) => selectStandingStats(t, architecture.nStats),
+      architecture.eps,
+      architecture.nStats,
+      bns,
+    );
   }
 
   generate(inputs: GeneratorInputs): tf.Tensor4D {
@@ -62,7 +73,13 @@ export class BigGanTfHubGenerator implements Generator {
         step((x) => this.gBlock(x, blockKey(i), tf.concat<tf.Tensor2D>([chunks[i + 1], embed], 1), stats));
         if (b.attention) {
           step((x) =>
-            selfAttention(x, w, { theta: 'attention.theta', phi: 'attention.phi', g: 'attention.g', o: 'attention.o_conv', gamma: 'attention.gamma' }),
+            selfAttention(x, w, {
+              theta: 'attention.theta',
+              phi: 'attention.phi',
+              g: 'attention.g',
+              o: 'attention.o_conv',
+              gamma: 'attention.gamma',
+            }),
           );
         }
       });
@@ -81,8 +98,14 @@ export class BigGanTfHubGenerator implements Generator {
       return normalizeRelu(t, s.mean, s.invStd, gain, linear(cond, w, `${p}.${bn}.beta`));
     };
     // Each temporary is disposed once used, so the block holds few full-size tensors at a time.
-    let h = disposeAfter((t) => upsampleConv(t, w, `${p}.conv0`, this.options.phaseConvMinChannels), hyperBnRelu(x, 'hyperbn'));
-    h = disposeAfter((t) => conv(t, w, `${p}.conv1`), disposeAfter((t) => hyperBnRelu(t, 'hyperbn_1'), h));
+    let h = disposeAfter(
+      (t) => upsampleConv(t, w, `${p}.conv0`, this.options.phaseConvMinChannels),
+      hyperBnRelu(x, 'hyperbn'),
+    );
+    h = disposeAfter(
+      (t) => conv(t, w, `${p}.conv1`),
+      disposeAfter((t) => hyperBnRelu(t, 'hyperbn_1'), h),
+    );
     // The skip's 1x1 conv commutes with nearest upsampling: run it at the input's resolution.
     const skip = disposeAfter(upsample2x, conv(x, w, `${p}.conv_sc`));
     return disposeAfter((t) => tf.add(t, skip), h);

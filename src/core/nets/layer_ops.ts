@@ -40,7 +40,13 @@ export function upsampleConv(
   const kernels = w.derived<tf.Tensor4D>(`${prefix}.weight#phases`, () => phaseKernels(filter));
   const bias = w.get(`${prefix}.bias`);
   const phases = PHASES.map(([a, b], i) =>
-    tf.fused.conv2d({ x, filter: kernels[i], strides: 1, pad: [[0, 0], a === 0 ? [1, 0] : [0, 1], b === 0 ? [1, 0] : [0, 1], [0, 0]], bias }),
+    tf.fused.conv2d({
+      x,
+      filter: kernels[i],
+      strides: 1,
+      pad: [[0, 0], a === 0 ? [1, 0] : [0, 1], b === 0 ? [1, 0] : [0, 1], [0, 0]],
+      bias,
+    }),
   );
   return interleavePhases(phases);
 }
@@ -54,7 +60,13 @@ function interleavePhases(phases: tf.Tensor4D[]): tf.Tensor4D {
   const [n, h, wd, c] = phases[0].shape;
   // Along columns: [N, H, W, 2, C] is [N, H, 2W, C] with j * 2 + b as the column.
   const rows = [0, 1].map((a) =>
-    tf.reshape(tf.concat([phases[2 * a], phases[2 * a + 1]].map((p) => tf.reshape(p, [n, h, wd, 1, c])), 3), [n, h, 1, 2 * wd, c]),
+    tf.reshape(
+      tf.concat(
+        [phases[2 * a], phases[2 * a + 1]].map((p) => tf.reshape(p, [n, h, wd, 1, c])),
+        3,
+      ),
+      [n, h, 1, 2 * wd, c],
+    ),
   );
   for (const p of phases) p.dispose();
   // Along rows: [N, H, 2, 2W, C] is [N, 2H, 2W, C] with i * 2 + a as the row.
@@ -79,10 +91,20 @@ export function phaseKernels(filter: tf.Tensor4D): tf.Tensor4D[] {
   return tf.tidy(() => {
     const taps = (p: number) => (p === 0 ? [[0], [1, 2]] : [[0, 1], [2]]);
     const sum = (t: tf.Tensor4D, axis: 0 | 1, idx: number[]) =>
-      tf.addN(idx.map((i) => tf.slice(t, axis === 0 ? [i, 0, 0, 0] : [0, i, 0, 0], axis === 0 ? [1, -1, -1, -1] : [-1, 1, -1, -1])));
+      tf.addN(
+        idx.map((i) =>
+          tf.slice(t, axis === 0 ? [i, 0, 0, 0] : [0, i, 0, 0], axis === 0 ? [1, -1, -1, -1] : [-1, 1, -1, -1]),
+        ),
+      );
     return PHASES.map(([a, b]) => {
-      const rows = tf.concat(taps(a).map((r) => sum(filter, 0, r)), 0) as tf.Tensor4D; // [2, 3, in, out]
-      return tf.concat(taps(b).map((c) => sum(rows, 1, c)), 1) as tf.Tensor4D; // [2, 2, in, out]
+      const rows = tf.concat(
+        taps(a).map((r) => sum(filter, 0, r)),
+        0,
+      ) as tf.Tensor4D; // [2, 3, in, out]
+      return tf.concat(
+        taps(b).map((c) => sum(rows, 1, c)),
+        1,
+      ) as tf.Tensor4D; // [2, 2, in, out]
     });
   });
 }
@@ -116,7 +138,10 @@ export function normalizeRelu(
   const scale = tf.reshape(s, [-1, 1, 1, c]); // [N|1, 1, 1, C]
   const shift = tf.reshape(tf.sub(bias, tf.mul(mean, s)), [-1, 1, 1, c]); // [N|1, 1, 1, C]
   // Full-size intermediates are freed as soon as they are used (see disposeAfter).
-  return disposeAfter((t) => tf.relu(t), disposeAfter((t) => tf.add<tf.Tensor4D>(t, shift), tf.mul<tf.Tensor4D>(x, scale)));
+  return disposeAfter(
+    (t) => tf.relu(t),
+    disposeAfter((t) => tf.add<tf.Tensor4D>(t, shift), tf.mul<tf.Tensor4D>(x, scale)),
+  );
 }
 
 /** f(t), then t is disposed: keeps only one full-size temporary alive in a chain of ops. */

@@ -31,10 +31,15 @@ export class TruncationStats {
     required: readonly string[] = [],
   ) {
     const missing = required.find((p) => !tables.has(p));
-    if (missing) throw new ModelFormatError(`The model has no batch-norm statistics for '${missing}'; it was converted for another architecture.`);
+    if (missing)
+      throw new ModelFormatError(
+        `The model has no batch-norm statistics for '${missing}'; it was converted for another architecture.`,
+      );
     for (const [prefix, t] of tables) {
       if (t.channels < 1 || t.means.length !== rows * t.channels || t.vars.length !== rows * t.channels) {
-        throw new ModelFormatError(`The batch-norm statistics of '${prefix}' are not ${rows} rows of ${t.channels} channels.`);
+        throw new ModelFormatError(
+          `The batch-norm statistics of '${prefix}' are not ${rows} rows of ${t.channels} channels.`,
+        );
       }
     }
   }

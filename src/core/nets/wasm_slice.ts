@@ -35,7 +35,11 @@ export function installFastWasmSlice(): boolean {
   const fastSlice: tf.KernelFunc = (args) => {
     const x = args.inputs.x as tf.TensorInfo;
     const backend = args.backend as unknown as Partial<WasmBackendLike>;
-    if (x.dtype === 'string' || typeof backend.typedArrayFromHeap !== 'function' || typeof backend.makeOutput !== 'function') {
+    if (
+      x.dtype === 'string' ||
+      typeof backend.typedArrayFromHeap !== 'function' ||
+      typeof backend.makeOutput !== 'function'
+    ) {
       return stockFunc(args);
     }
     const attrs = args.attrs as unknown as tf.SliceAttrs;

@@ -20,10 +20,20 @@ export const MAX_STEPS = 256;
 
 /** One end of a walk: an exported sample, exactly as its record stores it. */
 export function endpointFromRecord(r: SampleRecord): Endpoint {
-  return { ...recordLatents(r), classes: r.classes.map((c) => ({ index: c.index, weight: c.weight })), truncation: r.truncation };
+  return {
+    ...recordLatents(r),
+    classes: r.classes.map((c) => ({ index: c.index, weight: c.weight })),
+    truncation: r.truncation,
+  };
 }
 
-export function interpolationInputs(arch: Architecture, a: Endpoint, b: Endpoint, steps: number, what: InterpolationTarget): RawInputs {
+export function interpolationInputs(
+  arch: Architecture,
+  a: Endpoint,
+  b: Endpoint,
+  steps: number,
+  what: InterpolationTarget,
+): RawInputs {
   if (!Number.isInteger(steps) || steps < 2 || steps > MAX_STEPS) {
     throw new SettingsError(`Steps must be a whole number from 2 to ${MAX_STEPS}; got ${steps}.`);
   }

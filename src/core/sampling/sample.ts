@@ -32,7 +32,13 @@ export interface RawInputs {
 /** `latents` are the drawn ones (what a record stores as z); z and slotZ have the edits added. */
 export function inputsFromSettings(generator: Generator, s: SampleSettings): RawInputs & { latents: Latents } {
   const arch = generator.architecture;
-  const latents = sampleLatents(arch, { seed: s.seed, truncation: s.truncation, mode: s.mode, batch: s.batch, slots: s.slots });
+  const latents = sampleLatents(arch, {
+    seed: s.seed,
+    truncation: s.truncation,
+    mode: s.mode,
+    batch: s.batch,
+    slots: s.slots,
+  });
   const edited = applyEdits(arch, latents, s.edits ?? []);
   return {
     z: edited.z,

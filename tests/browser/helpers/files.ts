@@ -19,7 +19,12 @@ export async function read(d: Download): Promise<Saved> {
 }
 
 /** RGB bytes of a decoded 8-bit PNG, and its size and text chunks. */
-export function decodePng(bytes: Uint8Array): { width: number; height: number; rgb: number[]; text: Record<string, string> } {
+export function decodePng(bytes: Uint8Array): {
+  width: number;
+  height: number;
+  rgb: number[];
+  text: Record<string, string>;
+} {
   const img = decode(bytes);
   const ch = img.channels;
   const rgb: number[] = [];
@@ -35,7 +40,7 @@ export function rgbOf(rgba: number[]): number[] {
 /** The RGB of the w x h block at (x0, y0) of a `width`-wide RGB image. */
 export function crop(rgb: number[], width: number, x0: number, y0: number, w: number, h: number): number[] {
   const out: number[] = [];
-  for (let y = y0; y < y0 + h; y++) out.push(...rgb.slice(((y * width) + x0) * 3, ((y * width) + x0 + w) * 3));
+  for (let y = y0; y < y0 + h; y++) out.push(...rgb.slice((y * width + x0) * 3, (y * width + x0 + w) * 3));
   return out;
 }
 

@@ -61,33 +61,54 @@ function corsHeaders(mode: HubRepoSpec['cors']): Record<string, string> {
   return CORS;
 }
 
-function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; origin: string }> {
+function listen(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ server: Server; origin: string }> {
   const server = createServer(handler);
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })),
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
+    ),
   );
 }
 
 function preflight(req: IncomingMessage, res: ServerResponse, mode: HubRepoSpec['cors']): boolean {
   if (req.method !== 'OPTIONS') return false;
-  const h = mode === 'full' || mode === undefined
-    ? { ...CORS, 'Access-Control-Allow-Headers': 'Range, Accept', 'Access-Control-Allow-Methods': 'GET, HEAD', 'Access-Control-Max-Age': '600' }
-    : {};
+  const h =
+    mode === 'full' || mode === undefined
+      ? {
+          ...CORS,
+          'Access-Control-Allow-Headers': 'Range, Accept',
+          'Access-Control-Allow-Methods': 'GET, HEAD',
+          'Access-Control-Max-Age': '600',
+        }
+      : {};
   res.writeHead(204, h);
   res.end();
   return true;
 }
 
-const HTML_PAGE = '<!DOCTYPE html><html><head><title>Sign in</title></head><body><p>Please sign in to download this file.</p></body></html>';
+const HTML_PAGE =
+  '<!DOCTYPE html><html><head><title>Sign in</title></head><body><p>Please sign in to download this file.</p></body></html>';
 
-async function sendFile(req: IncomingMessage, res: ServerResponse, spec: HubFileSpec, headers: Record<string, string>, cutsLeft: () => boolean): Promise<void> {
+async function sendFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  spec: HubFileSpec,
+  headers: Record<string, string>,
+  cutsLeft: () => boolean,
+): Promise<void> {
   if (spec.missing) {
     res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' });
     res.end('Entry not found');
     return;
   }
   if (spec.html) {
-    res.writeHead(200, { ...headers, 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': String(HTML_PAGE.length) });
+    res.writeHead(200, {
+      ...headers,
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Length': String(HTML_PAGE.length),
+    });
     res.end(HTML_PAGE);
     return;
   }
@@ -96,7 +117,11 @@ async function sendFile(req: IncomingMessage, res: ServerResponse, spec: HubFile
   let end = size - 1;
   let status = 200;
   const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
-  const h: Record<string, string> = { ...headers, 'Content-Type': 'application/octet-stream', 'Accept-Ranges': spec.noRange ? 'none' : 'bytes' };
+  const h: Record<string, string> = {
+    ...headers,
+    'Content-Type': 'application/octet-stream',
+    'Accept-Ranges': spec.noRange ? 'none' : 'bytes',
+  };
   if (range && !spec.noRange) {
     start = Number(range[1]);
     end = range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
@@ -137,7 +162,12 @@ export async function startHubServer(repos: Record<string, HubRepoSpec>): Promis
   const requests: HubRequest[] = [];
   const cutCounts = new Map<string, number>();
   const log = (origin: HubRequest['origin'], req: IncomingMessage, path: string) =>
-    requests.push({ origin, method: req.method ?? 'GET', path, ...(req.headers.range ? { range: req.headers.range } : {}) });
+    requests.push({
+      origin,
+      method: req.method ?? 'GET',
+      path,
+      ...(req.headers.range ? { range: req.headers.range } : {}),
+    });
 
   const storage = await listen((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -179,7 +209,11 @@ export async function startHubServer(repos: Record<string, HubRepoSpec>): Promis
         200,
         Object.keys(repos)
           .filter((r) => r.toLowerCase().includes(q))
-          .map((id) => ({ id, modelId: id, ...(full ? { siblings: Object.keys(repos[id].files).map((rfilename) => ({ rfilename })) } : {}) })),
+          .map((id) => ({
+            id,
+            modelId: id,
+            ...(full ? { siblings: Object.keys(repos[id].files).map((rfilename) => ({ rfilename })) } : {}),
+          })),
       );
     }
     const tree = /^\/api\/models\/([^/]+\/[^/]+)\/tree\/([^/]+)$/.exec(path);
@@ -189,7 +223,13 @@ export async function startHubServer(repos: Record<string, HubRepoSpec>): Promis
       if (tree[2] !== 'main') return json(404, { error: `Invalid rev id: ${tree[2]}` });
       return json(
         200,
-        Object.entries(repo.files).map(([p, f]) => ({ type: 'file', oid: 'x', path: p, size: f.bytes.length, ...(f.bytes.length > 1e6 ? { lfs: { oid: 'y', size: f.bytes.length } } : {}) })),
+        Object.entries(repo.files).map(([p, f]) => ({
+          type: 'file',
+          oid: 'x',
+          path: p,
+          size: f.bytes.length,
+          ...(f.bytes.length > 1e6 ? { lfs: { oid: 'y', size: f.bytes.length } } : {}),
+        })),
       );
     }
     const resolve = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(path);

@@ -7,7 +7,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
 
-const TYPES: Record<string, string> = { '.json': 'application/json', '.bin': 'application/octet-stream', '.png': 'image/png' };
+const TYPES: Record<string, string> = {
+  '.json': 'application/json',
+  '.bin': 'application/octet-stream',
+  '.png': 'image/png',
+};
 
 export interface StaticServer {
   origin: string;
@@ -30,7 +34,11 @@ export async function startStaticServer(mounts: Record<string, string>): Promise
       try {
         const st = statSync(file);
         if (!st.isFile()) break;
-        res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': st.size });
+        res.writeHead(200, {
+          ...headers,
+          'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+          'Content-Length': st.size,
+        });
         if (req.method === 'HEAD') res.end();
         else createReadStream(file).pipe(res);
         return;
