@@ -6,7 +6,7 @@ import { Section } from './Section';
 
 const MODE_HELP = {
   scaled:
-    'Scale z by t: z is drawn from a normal cut at ±2, then every value is multiplied by t. Small t pulls every sample towards the same “average” image. This is what TF Hub and the released BigGAN-deep samples use (for BigGAN-deep, t also picks its batch-norm statistics).',
+    'Scale z by t: z is drawn from a normal cut at ±2, then every value is multiplied by t. Small t pulls every sample towards the same “average” image. This is what TF Hub and the released BigGAN-deep samples use (for BigGAN-deep and the TF Hub BigGAN, t also picks the batch-norm statistics).',
   threshold:
     'Redraw |z| > t: every value of z farther than t from zero is drawn again until it falls inside. Small t keeps z near zero, so samples get typical and alike. This is the paper’s “truncation trick” (BigGAN-PyTorch).',
 } as const;
