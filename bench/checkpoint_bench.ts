@@ -16,7 +16,7 @@ import { readCheckpoint } from '../src/core/checkpoint';
 import { type CheckpointSpec, legacyChunks } from '../tests/helpers/torch_writer';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const DEFAULT_KEYS = path.resolve(here, '../../shared/reference/keys/keys_biggan-deep-128.tsv');
+const DEFAULT_KEYS = path.resolve(here, '../tests/fixtures/reference/keys/keys_biggan-deep-128.tsv');
 
 interface KeyShape {
   name: string;

@@ -3,8 +3,8 @@
  * picked in the model panel as a user would, read tensor by tensor from the File in the worker,
  * converted, loaded on WASM and drawn.
  *
- *   npx tsx bench/checkpoint_bench.ts --generate ../shared/reference/keys/keys_tfhub-biggan-512.tsv /tmp/biggan-mem/tfhub-biggan-512.pth
- *   npx tsx bench/checkpoint_bench.ts --generate ../shared/reference/keys/keys_biggan-deep-512.tsv /tmp/biggan-mem/biggan-deep-512.pth
+ *   npx tsx bench/checkpoint_bench.ts --generate tests/fixtures/reference/keys/keys_tfhub-biggan-512.tsv /tmp/biggan-mem/tfhub-biggan-512.pth
+ *   npx tsx bench/checkpoint_bench.ts --generate tests/fixtures/reference/keys/keys_biggan-deep-512.tsv /tmp/biggan-mem/biggan-deep-512.pth
  *   npx tsx bench/conversion_memory.ts /tmp/biggan-mem/tfhub-biggan-512.pth /tmp/biggan-mem/biggan-deep-512.pth
  *   npx tsx bench/conversion_memory.ts --node /tmp/biggan-mem/tfhub-biggan-512.pth   (before/after, in Node)
  *

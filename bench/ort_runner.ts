@@ -11,10 +11,9 @@
  *
  *   npx tsx bench/ort_runner.ts --engine native --model deep128 --threads 2
  */
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type * as Ort from 'onnxruntime-common';
-import { benchModel, ensureOnnx, type OnnxGraph } from './models';
+import { benchModel, ensureOnnx, maxAbsDiff, readF32, type OnnxGraph } from './models';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -53,18 +52,6 @@ function readInputs(ort: OrtModule, g: OnnxGraph): Record<string, Ort.Tensor> {
     feeds[name] = new ort.Tensor('float32', readF32(file), shape);
   }
   return feeds;
-}
-
-function readF32(file: string): Float32Array {
-  const b = readFileSync(file);
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) return Infinity;
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
 }
 
 async function main(): Promise<void> {

@@ -1,6 +1,7 @@
 /**
- * Full-size generators with random weights of the released shapes, for benchmarks: the key lists
- * in ../shared/reference/keys give the shapes, the converter's plan gives our layout, and weights
+ * Full-size generators with random weights of the released shapes, for benchmarks with no peer
+ * (bench/directions_bench.ts; the others share torch's weights, bench/models.ts): the key lists in
+ * tests/fixtures/reference/keys give the shapes, the converter's plan gives our layout, and weights
  * are drawn with fan-in scaling so activations stay in range (denormals would distort timings).
  */
 import { readFileSync } from 'node:fs';
@@ -10,16 +11,11 @@ import type { NamedWeight } from '../src/core/convert/convert';
 import type { Architecture } from '../src/core/config/architecture';
 import { Rng } from '../src/core/latent/rng';
 
-export const REFERENCE_KEYS = join(import.meta.dirname, '../../shared/reference/keys');
+const REFERENCE_KEYS = join(import.meta.dirname, '../tests/fixtures/reference/keys');
 
-export function readKeyShapes(file: string): Map<string, number[]> {
-  return readKeyShapesFile(join(REFERENCE_KEYS, file));
-}
-
-/** A key list anywhere (bench/gpu packs its own copies). */
-export function readKeyShapesFile(path: string): Map<string, number[]> {
+function readKeyShapes(file: string): Map<string, number[]> {
   const shapes = new Map<string, number[]>();
-  for (const line of readFileSync(path, 'utf8').trim().split('\n')) {
+  for (const line of readFileSync(join(REFERENCE_KEYS, file), 'utf8').trim().split('\n')) {
     const [key, shape] = line.split('\t');
     shapes.set(key, JSON.parse(shape) as number[]);
   }
@@ -40,14 +36,7 @@ function fill(name: string, shape: number[], rng: Rng): Float32Array {
 }
 
 export function randomModel(keysFile: string): { architecture: Architecture; weights: NamedWeight[] } {
-  return randomModelFromShapes(readKeyShapes(keysFile));
-}
-
-export function randomModelFromShapes(shapes: Map<string, number[]>): {
-  architecture: Architecture;
-  weights: NamedWeight[];
-} {
-  const plan = planConversion(shapes);
+  const plan = planConversion(readKeyShapes(keysFile));
   const rng = new Rng(1234);
   return {
     architecture: plan.architecture,

@@ -1,12 +1,12 @@
 /**
- * `npm run bench`: full-size generators with random weights of the released shapes, tfjs on the
- * wasm backend in Node against CPU peers running the same model: PyTorch eager
+ * `npm run bench`: full-size generators of the released shapes with the same random weights on every
+ * side (bench/models.ts), tfjs on the wasm backend in Node against CPU peers: PyTorch eager
  * (bench/torch_baseline.py, /usr/bin/python3, on a real BLAS), and that net exported to ONNX run by
  * ONNX Runtime native (onnxruntime-node) and ONNX Runtime Web's wasm build in Node
  * (bench/ort_runner.ts). All are measured in ONE run, interleaved run by run, with the same thread
  * count, so that a noisy machine slows every side alike and the ratios stay meaningful.
  *
- *   npx tsx bench/run_bench.ts [--models deep128,deep256,deep512,biggan128] [--batches 1,8]
+ *   npx tsx bench/run_bench.ts [--models deep128,deep256,deep512,biggan128,tfhub128] [--batches 1,8]
  *       [--runs 3] [--warmup 1] [--threads 2] [--pool N] [--budget 40] [--layers]
  *       [--torch-variants folded[,rgb3,unfolded]] [--no-torch] [--ort native,web] [--no-ort]
  *       [--before .bench-old/<sha>/src] [--json out.json] [--verbose]
@@ -39,9 +39,8 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { BENCH_MODELS, benchModel as findModel, ensureModelDir } from './models';
+import { BENCH_MODELS, benchDir, benchModel as findModel, ensureCheckpoint, ensureModelDir } from './models';
 import type { LayerProfile } from './profile_layers';
-import { REFERENCE_KEYS } from './random_model';
 
 const HERE = import.meta.dirname;
 
@@ -108,7 +107,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--verbose') o.verbose = true;
     else if (a === '--help' || a === '-h') {
       console.log(
-        'usage: npm run bench -- [--models deep128,deep256,deep512,biggan128] [--batches 1,8] [--runs 3] ' +
+        'usage: npm run bench -- [--models deep128,deep256,deep512,biggan128,tfhub128] [--batches 1,8] [--runs 3] ' +
           '[--warmup 1] [--threads 2] [--pool 2] [--budget 40] [--layers] [--torch-variants folded,rgb3,unfolded] ' +
           '[--no-torch] [--ort native,web] [--no-ort] [--before .bench-old/<sha>/src] [--torch-blas-threads N] [--json out.json] [--verbose]',
       );
@@ -243,11 +242,21 @@ function wasmPeer(model: string, threads: number, pool: number, verbose: boolean
   );
 }
 
-function torchPeer(model: string, threads: number, blasThreads: number, verbose: boolean): Peer {
+/** torch on the benchmark checkpoint: the weights every other side loads too. */
+function torchPeer(model: string, checkpoint: string, threads: number, blasThreads: number, verbose: boolean): Peer {
   return new Peer(
     'torch',
     '/usr/bin/python3',
-    [join(HERE, 'torch_baseline.py'), '--model', model, '--serve', '--threads', String(threads)],
+    [
+      join(HERE, 'torch_baseline.py'),
+      '--model',
+      model,
+      '--checkpoint',
+      checkpoint,
+      '--serve',
+      '--threads',
+      String(threads),
+    ],
     '',
     verbose,
     { OPENBLAS_NUM_THREADS: String(blasThreads) },
@@ -292,11 +301,12 @@ async function runOnce(side: Side, batch: number): Promise<{ ms: number; cpuMs: 
 
 async function benchModel(model: string, o: Options, out: Report): Promise<void> {
   await ensureModelDir(findModel(model)); // once, here, so the runners only read it
+  const checkpoint = await ensureCheckpoint(findModel(model));
   const wasmPeers = o.threads.map((t) => ({ t, peer: wasmPeer(model, t, 0, o.verbose) }));
   const beforePeers = o.before ? o.threads.map((t) => ({ t, peer: wasmPeer(model, t, 0, o.verbose, o.before) })) : [];
   const poolPeer = o.pool > 0 ? wasmPeer(model, 1, o.pool, o.verbose) : null;
   const peerThreads = o.threads[o.threads.length - 1];
-  let torch = o.torch ? torchPeer(model, peerThreads, o.torchBlasThreads ?? 1, o.verbose) : null;
+  let torch = o.torch ? torchPeer(model, checkpoint, peerThreads, o.torchBlasThreads ?? 1, o.verbose) : null;
   const ortPeers = o.ort.map((e) => ({ engine: e, peer: ortPeer(model, e, peerThreads, o.verbose) }));
   const peers = [...wasmPeers, ...beforePeers]
     .map((w) => w.peer)
@@ -425,7 +435,7 @@ async function benchModel(model: string, o: Options, out: Report): Promise<void>
           wasmHeapMb: s.wasmHeapMb === undefined ? undefined : Number(s.wasmHeapMb),
         });
         for (const [batch, d] of Object.entries((s.maxAbsDiffVsTorch ?? {}) as Record<string, number>)) {
-          out.onnxChecks.push({ model, side, batch: Number(batch), maxAbsDiff: d });
+          out.imageChecks.push({ model, side, batch: Number(batch), maxAbsDiff: d });
         }
       } catch (e) {
         console.log(`  ${model} ${side}: no memory figures (${firstLine(e)})`);
@@ -452,8 +462,8 @@ interface Report {
   options: Options;
   cells: Cell[];
   memory: { model: string; side: string; peakRssMb: number; wasmHeapMb?: number }[];
-  /** max |ONNX Runtime - torch| on the exported graph's own inputs, per engine and batch. */
-  onnxChecks: { model: string; side: string; batch: number; maxAbsDiff: number }[];
+  /** max |side's image - torch's| on the inputs torch saved with the checkpoint or graph, per side and batch. */
+  imageChecks: { model: string; side: string; batch: number; maxAbsDiff: number }[];
   /** The BLAS libraries the torch process mapped. */
   torchBlas?: string[];
   failures: { model: string; batch: number; side: string; error: string }[];
@@ -510,7 +520,7 @@ function printReport(r: Report): void {
     }
   }
   if (r.torchBlas) console.log(`torch BLAS: ${r.torchBlas.join(', ')}`);
-  for (const k of r.onnxChecks)
+  for (const k of r.imageChecks)
     console.log(`  ${k.model} ${k.side} batch ${k.batch}: max |image - torch's| = ${k.maxAbsDiff.toExponential(2)}`);
   for (const f of r.failures) console.log(`  FAILED: ${f.model} batch ${f.batch} ${f.side}: ${f.error}`);
   console.log('');
@@ -552,10 +562,16 @@ function printLayers(l: NonNullable<Report['layers']>): void {
     console.log(`  ${r.ms.toFixed(1).padStart(8)} ms  ${r.key} (${r.calls}x)`);
 }
 
-/** `--backend webgpu`: ours on WebGPU through Dawn (bench/gpu/gpu_bench.ts); against PyTorch CUDA: bench/gpu/run.sh. */
+/**
+ * `--backend webgpu`: ours on WebGPU through Dawn (bench/gpu/gpu_bench.ts) on the benchmark
+ * checkpoints; against PyTorch CUDA: bench/gpu/run.sh.
+ */
 async function runWebGpu(argv: string[]): Promise<void> {
+  const m = argv.indexOf('--models');
+  const models = m >= 0 ? argv[m + 1].split(',') : ['deep128', 'deep256', 'deep512', 'tfhub128'];
+  for (const id of models) await ensureCheckpoint(findModel(id));
   const script = join(HERE, 'gpu', 'gpu_bench.ts');
-  const child = spawn(process.execPath, [...process.execArgv, script, '--keys', REFERENCE_KEYS, ...argv], {
+  const child = spawn(process.execPath, [...process.execArgv, script, '--weights', benchDir(), ...argv], {
     stdio: 'inherit',
   });
   process.exitCode = await new Promise<number>((done) => child.on('exit', (code) => done(code ?? 1)));
@@ -575,7 +591,7 @@ async function main(): Promise<void> {
     options: o,
     cells: [],
     memory: [],
-    onnxChecks: [],
+    imageChecks: [],
     failures: [],
   };
   const t0 = performance.now();

@@ -1,7 +1,8 @@
 /**
  * Whole processes, side by side: `biggan sample --batch N` (start, tfjs + threads, load the
- * converted random model, one forward, PNGs written, exit) against a PyTorch eager process doing
- * the same (import torch, build the net, one forward at batch N, exit; bench/torch_baseline.py).
+ * benchmark model as converted from torch's checkpoint, one forward, PNGs written, exit) against a
+ * PyTorch eager process doing the same (import torch, torch.load the same checkpoint, one forward
+ * at batch N, exit; bench/torch_baseline.py).
  * Rounds alternate which goes first, so load from others slows both alike; medians and the ratio
  * are printed, for wall time and for CPU time (user + system, all threads), which moves less with
  * load. The torch process must be on a real BLAS (run_bench.ts refuses the reference BLAS too).
@@ -13,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { benchModel, ensureModelDir } from './models';
+import { benchModel, ensureCheckpoint, ensureModelDir } from './models';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   const rounds = Number(arg('rounds', '3'));
   const threads = arg('threads', '2');
   const dir = await ensureModelDir(m);
+  const checkpoint = await ensureCheckpoint(m);
   const out = mkdtempSync(join(tmpdir(), 'sample-vs-torch-png-'));
   const ours = () =>
     timed(
@@ -74,6 +76,8 @@ async function main(): Promise<void> {
         join(ROOT, 'bench/torch_baseline.py'),
         '--model',
         m.torch,
+        '--checkpoint',
+        checkpoint,
         '--threads',
         threads,
         '--batches',

@@ -4,7 +4,8 @@
  *   {"cmd":"run","batch":8}                -> {"ms": wall, "cpuMs": process CPU}
  *   With --pool N the runner holds a WasmPool instead (see servePool).
  *   {"cmd":"layers","batch":1,"runs":2}    -> tf.profile breakdown
- *   {"cmd":"stats"}                        -> peak RSS, wasm heap, thread count
+ *   {"cmd":"stats"}                        -> peak RSS, wasm heap, thread count, and
+ *       maxAbsDiffVsTorch: {1: max |ours - torch|} on the case torch saved with the checkpoint
  * Replies are single lines starting with "@@ " (tfjs may print its own lines on stdout).
  * The generator is src/core/nets as it is in this checkout, or with --src DIR another revision's
  * src/ (written by bench/old_nets.sh), loaded by that revision's own loader: before/after runs.
@@ -19,7 +20,17 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { startWasmBackend } from '../src/cli/wasm_threads';
 import { WasmPool } from './wasm_pool';
 import { readModelJson } from '../src/cli/model_files';
-import { benchInputs, benchModel, benchRawInputs, ensureModelDir, loadRandomModel, type BenchModel } from './models';
+import {
+  benchInputs,
+  benchModel,
+  benchRawInputs,
+  ensureCheckpoint,
+  ensureModelDir,
+  loadBenchModel,
+  maxDiffVsTorch,
+  readTorchCase,
+  type BenchModel,
+} from './models';
 import type { LoadedModel } from '../src/core/model/load_generator';
 import { profileLayers } from './profile_layers';
 
@@ -38,7 +49,7 @@ function wasmHeapMb(): number {
   return module.HEAPU8.length / 2 ** 20;
 }
 
-/** The random model loaded by another revision's src/cli/model_files.ts (its generator code with it). */
+/** The benchmark model loaded by another revision's src/cli/model_files.ts (its generator code with it). */
 async function loadWith(src: string, m: BenchModel): Promise<LoadedModel> {
   const files = (await import(
     pathToFileURL(resolve(src, 'cli/model_files.ts')).href
@@ -53,8 +64,10 @@ async function main(): Promise<void> {
   const threads = await startWasmBackend(Number(arg('threads', '1')));
   const t0 = performance.now();
   const src = arg('src', '');
-  const loaded = src ? await loadWith(src, m) : await loadRandomModel(m);
+  const loaded = src ? await loadWith(src, m) : await loadBenchModel(m);
   const g = loaded.generator;
+  // On the same weights as torch: a generator that computes something else is not timed.
+  const maxAbsDiffVsTorch = { 1: await maxDiffVsTorch(loaded, readTorchCase(await ensureCheckpoint(m))) };
   const inputsFor = new Map<number, ReturnType<typeof benchInputs>>();
   const inputs = (batch: number) => {
     if (!inputsFor.has(batch)) inputsFor.set(batch, benchInputs(loaded, batch));
@@ -65,6 +78,7 @@ async function main(): Promise<void> {
     model: m.id,
     threads,
     loadMs: performance.now() - t0,
+    maxAbsDiffVsTorch,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
   });
 
@@ -92,6 +106,7 @@ async function main(): Promise<void> {
           wasmHeapMb: wasmHeapMb(),
           threads,
           tensors: tf.memory().numTensors,
+          maxAbsDiffVsTorch,
         });
       } else if (req.cmd === 'quit') {
         break;
