@@ -1,36 +1,36 @@
 /**
- * Our side of the GPU benchmark (bench/gpu/run.sh): generators with random weights of the released
- * shapes (bench/random_model.ts, from the key lists in --keys), on tfjs-backend-webgpu through Dawn,
- * ms per image at each batch size, median after a warm-up that also compiles every pipeline.
- * Prints one JSON line per (model, batch): {"side":"ours","model":..,"batch":..,"msPerImage":..}.
+ * Our side of the GPU benchmark (bench/gpu/run.sh): each model's checkpoint as torch_cuda.py
+ * --prepare saved it (the weights PyTorch times too), read and converted as `biggan sample` reads a
+ * checkpoint, on tfjs-backend-webgpu through Dawn; its image checked against the one torch computed
+ * on the CPU for the same inputs; then ms per image at each batch size, median after a warm-up that
+ * also compiles every pipeline. One JSON line per (model, batch):
+ * {"side":"ours","model":..,"batch":..,"msPerImage":..,"maxAbsDiffVsTorch":..}.
  *
- *   node gpu_bench.mjs --keys DIR --models deep128,deep256 --batches 1,8 [--runs 5] [--warmup 1]
+ *   node gpu_bench.mjs --weights DIR --models deep128,deep256 --batches 1,8 [--runs 5] [--warmup 1]
  *   node gpu_bench.mjs --report results.jsonl     the table of ours against PyTorch CUDA
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
+import { loadModelFromPath } from '../../src/cli/model_files';
 import { startWebGpuBackend } from '../../src/cli/webgpu_node';
-import { zDimOf } from '../../src/core/config/architecture';
-import { artifactsFromSerialized } from '../../src/core/model/in_memory_artifacts';
-import { loadGenerator } from '../../src/core/model/load_generator';
-import { serializeModel } from '../../src/core/model/model_format';
+import type { LoadedModel } from '../../src/core/model/load_generator';
 import { compilePipelines } from '../../src/worker/compile_pipelines';
-import { randomModelFromShapes, readKeyShapesFile } from '../random_model';
-import GPU_BENCH_MODELS from './models.json';
+import { benchInputs, maxDiffVsTorch, readTorchCase } from '../models';
 
 interface Result {
   side: string;
   model: string;
   batch: number;
   msPerImage: number | null;
+  maxAbsDiffVsTorch?: number;
   error?: string;
 }
 
 const { values } = parseArgs({
   options: {
-    keys: { type: 'string', default: '.' },
+    weights: { type: 'string', default: 'weights' },
     models: { type: 'string', default: 'deep128,deep256,deep512,tfhub128' },
     batches: { type: 'string', default: '1,8' },
     runs: { type: 'string', default: '5' },
@@ -41,23 +41,29 @@ const { values } = parseArgs({
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function benchModel(id: string, batches: number[], runs: number, warmup: number): Promise<Result[]> {
-  const file = (GPU_BENCH_MODELS as Record<string, string>)[id];
-  if (!file) throw new Error(`unknown model '${id}'; one of ${Object.keys(GPU_BENCH_MODELS).join(', ')}`);
-  const { architecture, weights } = randomModelFromShapes(readKeyShapesFile(join(values.keys!, file)));
-  const loaded = await loadGenerator(artifactsFromSerialized(await serializeModel(architecture, weights, {})));
-  const a = loaded.generator.architecture;
-  const results: Result[] = [];
+/** A row per batch size; a model that fails to load fails its rows and the run goes on. */
+async function benchModel(id: string, batches: number[], runs: number, warmup: number): Promise<void> {
+  const print = (r: Result) => console.log(JSON.stringify(r));
+  const checkpoint = join(values.weights!, `${id}.pt`);
+  let loaded: LoadedModel;
+  let maxAbsDiffVsTorch: number;
+  try {
+    if (!existsSync(`${checkpoint}.json`)) {
+      throw new Error(`no ${checkpoint} with its case: write it with torch_cuda.py --prepare --models ${id}`);
+    }
+    loaded = await loadModelFromPath(checkpoint);
+    maxAbsDiffVsTorch = await maxDiffVsTorch(loaded, readTorchCase(checkpoint));
+  } catch (e) {
+    for (const batch of batches)
+      print({ side: 'ours', model: id, batch, msPerImage: null, error: (e as Error).message });
+    return;
+  }
   try {
     for (const batch of batches) {
-      const z = tf.tidy(() => tf.mul(tf.randomUniform([batch, zDimOf(a)], -1, 1, 'float32', 7), 0.8)) as tf.Tensor2D;
-      const classes = Array.from({ length: batch }, (_, i) => (i * 97 + 1) % a.numClasses);
-      const classVector = tf.tidy(() =>
-        tf.cast(tf.oneHot(tf.tensor1d(classes, 'int32'), a.numClasses), 'float32'),
-      ) as tf.Tensor2D;
+      const inputs = benchInputs(loaded, batch);
       const run = async () => {
         const t0 = performance.now();
-        const out = loaded.generator.generate({ z, classVector, truncation: 0.5 });
+        const out = loaded.generator.generate(inputs);
         await out.data();
         out.dispose();
         return performance.now() - t0;
@@ -67,18 +73,16 @@ async function benchModel(id: string, batches: number[], runs: number, warmup: n
         for (let i = 0; i < warmup; i++) await run();
         const times: number[] = [];
         for (let i = 0; i < runs; i++) times.push(await run());
-        results.push({ side: 'ours', model: id, batch, msPerImage: median(times) / batch });
+        print({ side: 'ours', model: id, batch, msPerImage: median(times) / batch, maxAbsDiffVsTorch });
       } catch (e) {
-        results.push({ side: 'ours', model: id, batch, msPerImage: null, error: (e as Error).message });
+        print({ side: 'ours', model: id, batch, msPerImage: null, error: (e as Error).message });
       } finally {
-        tf.dispose([z, classVector]);
+        tf.dispose([inputs.z, inputs.classVector]);
       }
-      console.log(JSON.stringify(results[results.length - 1]));
     }
   } finally {
     loaded.generator.dispose();
   }
-  return results;
 }
 
 function report(path: string): void {
@@ -93,15 +97,18 @@ function report(path: string): void {
   const cells = [...new Set(rows.map((r) => `${r.model}\t${r.batch}`))];
   const ms = (r?: Result) =>
     r?.msPerImage == null ? (r?.error ? `failed: ${r.error.slice(0, 60)}` : 'n/a') : `${r.msPerImage.toFixed(1)} ms`;
-  console.log('model        batch  ours (WebGPU, Dawn)  PyTorch eager fp32       ours / PyTorch');
+  console.log(
+    'model        batch  ours (WebGPU, Dawn)  PyTorch eager fp32       ours / PyTorch  max |image - torch CPU| ours, torch',
+  );
   for (const cell of cells) {
     const [model, b] = cell.split('\t');
     const batch = Number(b);
     const ours = find('ours', model, batch);
     const torch = find('torch', model, batch);
     const ratio = ours?.msPerImage && torch?.msPerImage ? `${(ours.msPerImage / torch.msPerImage).toFixed(2)}x` : '-';
+    const check = [ours, torch].map((r) => r?.maxAbsDiffVsTorch?.toExponential(1) ?? '-').join(', ');
     console.log(
-      `${model.padEnd(12)} ${String(batch).padStart(5)}  ${ms(ours).padEnd(19)}  ${ms(torch).padEnd(23)}  ${ratio}`,
+      `${model.padEnd(12)} ${String(batch).padStart(5)}  ${ms(ours).padEnd(19)}  ${ms(torch).padEnd(23)}  ${ratio.padEnd(14)}  ${check}`,
     );
   }
 }
