@@ -19,7 +19,8 @@
  * `emscripten_num_logical_cores() / 2` (it assumes two hyperthreads per core), so on a machine
  * with 2 logical CPUs it runs 1 thread whatever it is told. In Node that count is
  * `os.cpus().length`, which `startWasmBackend` inflates while the module initialises. Finally the
- * pool's worker_threads are unref'd, or a CLI returning from main would never exit.
+ * pool's worker_threads are unref'd, or a CLI returning from main would never exit, and only the
+ * pool entries that get a thread start one (lazy_pthread_worker.ts).
  * Nothing in node_modules is edited. Everything else is the stock threaded-SIMD build.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { installFastWasmSlice } from '../core/nets/wasm_slice';
+import { LazyPthreadWorker, withLazyPthreadWorkers } from './lazy_pthread_worker';
 
 const TEXT = Symbol('blobText');
 const MAIN_SCRIPT_PREFIX = 'var WasmBackendModuleThreadedSimd';
@@ -70,12 +72,17 @@ export async function startWasmBackend(threads: number): Promise<number> {
   // Read once, by a static initialiser in the module, as the cap on the pool size (see above).
   if (threads > 1) os.cpus = () => Array.from({ length: 2 * threads }, (_, i) => realCpus()[i % realCpus().length]);
   try {
-    if (!(await tf.setBackend('wasm'))) throw new Error('The wasm backend failed to start.');
-    await tf.ready();
+    await withLazyPthreadWorkers(async () => {
+      if (!(await tf.setBackend('wasm'))) throw new Error('The wasm backend failed to start.');
+      await tf.ready();
+    });
   } finally {
     os.cpus = realCpus;
   }
-  if (threads > 1) unrefPthreadWorkers();
+  if (threads > 1) {
+    unrefPthreadWorkers();
+    LazyPthreadWorker.unrefNew = true;
+  }
   return getThreadsCount();
 }
 
