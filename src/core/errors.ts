@@ -27,6 +27,9 @@ export class SettingsError extends BigGanError {}
 /** The user (or a newer request) cancelled the operation. */
 export class CancelledError extends BigGanError {}
 
+/** The Hugging Face Hub answered, but not with what was asked for (no such repository, no checkpoint in it). */
+export class HubError extends BigGanError {}
+
 export const ERROR_CLASSES = {
   BigGanError,
   CheckpointFormatError,
@@ -36,6 +39,7 @@ export const ERROR_CLASSES = {
   ModelFormatError,
   SettingsError,
   CancelledError,
+  HubError,
 } as const;
 
 export type ErrorClass = new (message: string) => Error;

@@ -4,7 +4,7 @@
  * (`/api/models?search=`), and file addresses (`/{repo}/resolve/{revision}/{file}`). The fetch is
  * passed in, so the page, the worker and the CLI each bring their own (and tests a local Hub).
  */
-import { BigGanError } from '../errors';
+import { HubError } from '../errors';
 import {
   formatHubRef,
   pickCheckpoint,
@@ -14,9 +14,6 @@ import {
   type HubFile,
   type HubRef,
 } from './hub_ref';
-
-/** The Hub answered, but not with what was asked for (no such repository, no checkpoint in it). */
-export class HubError extends BigGanError {}
 
 export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
 
