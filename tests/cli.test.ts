@@ -3,11 +3,9 @@
  * families, and a released-like file of non-contiguous views), describe them, sample them to .npy
  * and PNG, and fail cleanly on bad files.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { GifReader } from 'omggif';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -21,21 +19,9 @@ import {
   readFixtureNpy,
   readRawTensors,
 } from './helpers/fixtures';
+import { biggan } from './helpers/cli';
 import { releasedLikeSpec } from './helpers/released_like';
 import { writeLegacy } from './helpers/torch_writer';
-
-const BIN = resolve(__dirname, '../bin/biggan.mjs');
-const run = promisify(execFile);
-
-async function biggan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { maxBuffer: 1 << 24 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 const tmp = mkdtempSync(join(tmpdir(), 'biggan-cli-'));
 const models = {
