@@ -73,6 +73,7 @@ export function followLineage(s: AppState, prev: AppState): void {
       origin: null,
       crossA: null,
       crossB: null,
+      crossPick: null,
     });
     return;
   }
