@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BigGanArchitecture } from '../config/architecture';
 import type { Generator, GeneratorInputs, GeneratorOptions } from './generator';
-import { conv, disposeAfter, inverseStd, linear, normalizeRelu, upsample2x, upsampleConv } from './layer_ops';
+import { conv, gBlock, inverseStd, linear, normalizeRelu } from './layer_ops';
 import { selfAttention } from './self_attention';
 import { inSubBatches, subBatchSize } from './batch_chunks';
 import type { WeightStore } from './weight_store';
@@ -60,7 +60,7 @@ export class BigGanGenerator implements Generator {
         x.dispose();
       };
       a.blocks.forEach((b, i) => {
-        step((x) => this.gBlock(x, i, tf.concat<tf.Tensor2D>([yEmb, chunks[i + 1]], 1)));
+        step((x) => this.block(x, i, tf.concat<tf.Tensor2D>([yEmb, chunks[i + 1]], 1)));
         if (b.attention) {
           const p = `blocks.${i}.1`;
           step((x) =>
@@ -80,28 +80,18 @@ export class BigGanGenerator implements Generator {
     });
   }
 
-  /** GBlock: BN-ReLU-up-conv3x3, BN-ReLU-conv3x3, plus an upsampled 1x1-conv skip. */
-  private gBlock(x: tf.Tensor4D, i: number, cond: tf.Tensor2D): tf.Tensor4D {
+  /** GBlock conditioned on [class embedding, z chunk] through its ccbn layers. */
+  private block(x: tf.Tensor4D, i: number, cond: tf.Tensor2D): tf.Tensor4D {
     const w = this.weights;
     const p = `blocks.${i}.0`;
-    const ccbnRelu = (t: tf.Tensor4D, bn: string) => {
-      const s = this.stats.get(`${p}.${bn}`)!;
-      const gain = tf.add(linear(cond, w, `${p}.${bn}.gain`), 1); // [N, C]
-      return normalizeRelu(t, s.mean, s.invStd, gain, linear(cond, w, `${p}.${bn}.bias`));
+    const ccbnRelu = (t: tf.Tensor4D, k: 0 | 1) => {
+      const bn = `${p}.bn${k + 1}`;
+      const s = this.stats.get(bn)!;
+      const gain = tf.add(linear(cond, w, `${bn}.gain`), 1); // [N, C]
+      return normalizeRelu(t, s.mean, s.invStd, gain, linear(cond, w, `${bn}.bias`));
     };
-    // Each temporary is disposed once used, so the block holds few full-size tensors at a time.
-    let h = disposeAfter(
-      (t) => upsampleConv(t, w, `${p}.conv1`, this.options.phaseConvMinChannels),
-      ccbnRelu(x, 'bn1'),
-    );
-    h = disposeAfter(
-      (t) => conv(t, w, `${p}.conv2`),
-      disposeAfter((t) => ccbnRelu(t, 'bn2'), h),
-    );
-    // The skip's 1x1 conv commutes with nearest upsampling: run it at the input's resolution
-    // (a quarter of the multiply-adds, same arithmetic per output value).
-    const skip = disposeAfter(upsample2x, conv(x, w, `${p}.conv_sc`));
-    return disposeAfter((t) => tf.add(t, skip), h);
+    const convs = { up: `${p}.conv1`, second: `${p}.conv2`, skip: `${p}.conv_sc` };
+    return gBlock(x, w, convs, ccbnRelu, this.options.phaseConvMinChannels);
   }
 
   dispose(): void {

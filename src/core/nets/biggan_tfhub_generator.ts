@@ -12,7 +12,7 @@ import { SettingsError } from '../errors';
 import { inSubBatches, subBatchSize } from './batch_chunks';
 import { selectStandingStats } from './bn_stats';
 import type { Generator, GeneratorInputs, GeneratorOptions } from './generator';
-import { conv, disposeAfter, linear, normalizeRelu, upsample2x, upsampleConv } from './layer_ops';
+import { conv, gBlock, linear, normalizeRelu } from './layer_ops';
 import { selfAttention } from './self_attention';
 import { TruncationStats, type FixedStats, type StatTable } from './truncation_stats';
 import type { WeightStore } from './weight_store';
@@ -70,7 +70,7 @@ export class BigGanTfHubGenerator implements Generator {
         x.dispose();
       };
       a.blocks.forEach((b, i) => {
-        step((x) => this.gBlock(x, blockKey(i), tf.concat<tf.Tensor2D>([chunks[i + 1], embed], 1), stats));
+        step((x) => this.block(x, blockKey(i), tf.concat<tf.Tensor2D>([chunks[i + 1], embed], 1), stats));
         if (b.attention) {
           step((x) =>
             selfAttention(x, w, {
@@ -89,26 +89,17 @@ export class BigGanTfHubGenerator implements Generator {
     });
   }
 
-  /** GBlock: HyperBN-ReLU-up-conv3x3, HyperBN-ReLU-conv3x3, plus an upsampled 1x1-conv skip. */
-  private gBlock(x: tf.Tensor4D, p: string, cond: tf.Tensor2D, stats: Stats): tf.Tensor4D {
+  /** GBlock conditioned on [z chunk, class embedding] through its HyperBN layers. */
+  private block(x: tf.Tensor4D, p: string, cond: tf.Tensor2D, stats: Stats): tf.Tensor4D {
     const w = this.weights;
-    const hyperBnRelu = (t: tf.Tensor4D, bn: string) => {
-      const s = stats.get(`${p}.${bn}.crossreplicabn`)!;
-      const gain = tf.add(linear(cond, w, `${p}.${bn}.gamma`), 1); // [N, C]
-      return normalizeRelu(t, s.mean, s.invStd, gain, linear(cond, w, `${p}.${bn}.beta`));
+    const hyperBnRelu = (t: tf.Tensor4D, k: 0 | 1) => {
+      const bn = `${p}.${k === 0 ? 'hyperbn' : 'hyperbn_1'}`;
+      const s = stats.get(`${bn}.crossreplicabn`)!;
+      const gain = tf.add(linear(cond, w, `${bn}.gamma`), 1); // [N, C]
+      return normalizeRelu(t, s.mean, s.invStd, gain, linear(cond, w, `${bn}.beta`));
     };
-    // Each temporary is disposed once used, so the block holds few full-size tensors at a time.
-    let h = disposeAfter(
-      (t) => upsampleConv(t, w, `${p}.conv0`, this.options.phaseConvMinChannels),
-      hyperBnRelu(x, 'hyperbn'),
-    );
-    h = disposeAfter(
-      (t) => conv(t, w, `${p}.conv1`),
-      disposeAfter((t) => hyperBnRelu(t, 'hyperbn_1'), h),
-    );
-    // The skip's 1x1 conv commutes with nearest upsampling: run it at the input's resolution.
-    const skip = disposeAfter(upsample2x, conv(x, w, `${p}.conv_sc`));
-    return disposeAfter((t) => tf.add(t, skip), h);
+    const convs = { up: `${p}.conv0`, second: `${p}.conv1`, skip: `${p}.conv_sc` };
+    return gBlock(x, w, convs, hyperBnRelu, this.options.phaseConvMinChannels);
   }
 
   dispose(): void {

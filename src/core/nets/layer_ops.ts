@@ -151,6 +151,39 @@ export function disposeAfter<T extends tf.Tensor, U extends tf.Tensor>(f: (t: T)
   return y;
 }
 
+/** The three convolutions of a BigGAN GBlock, by weight prefix. */
+export interface GBlockConvs {
+  /** 3x3, after the upsampling. */
+  up: string;
+  /** 3x3, at the output resolution. */
+  second: string;
+  /** 1x1, the skip. */
+  skip: string;
+}
+
+/**
+ * BigGAN's GBlock (both releases): bnRelu(0)-up-conv3x3, bnRelu(1)-conv3x3, plus an upsampled
+ * 1x1-conv skip. `bnRelu(t, k)` is the family's k-th conditional batch norm with ReLU.
+ */
+export function gBlock(
+  x: tf.Tensor4D,
+  w: WeightStore,
+  convs: GBlockConvs,
+  bnRelu: (t: tf.Tensor4D, k: 0 | 1) => tf.Tensor4D,
+  phaseConvMinChannels?: number,
+): tf.Tensor4D {
+  // Each temporary is disposed once used, so the block holds few full-size tensors at a time.
+  let h = disposeAfter((t) => upsampleConv(t, w, convs.up, phaseConvMinChannels), bnRelu(x, 0));
+  h = disposeAfter(
+    (t) => conv(t, w, convs.second),
+    disposeAfter((t) => bnRelu(t, 1), h),
+  );
+  // The skip's 1x1 conv commutes with nearest upsampling: run it at the input's resolution
+  // (a quarter of the multiply-adds, same arithmetic per output value).
+  const skip = disposeAfter(upsample2x, conv(x, w, convs.skip));
+  return disposeAfter((t) => tf.add(t, skip), h);
+}
+
 /** 1 / sqrt(var + eps), the per-channel part of a batch norm with fixed statistics. */
 export function inverseStd(variance: tf.Tensor1D, eps: number): tf.Tensor1D {
   return tf.rsqrt(tf.add(variance, eps));
