@@ -1,4 +1,5 @@
 /** "Export PNG", "Export grid" and "Download all (zip)": files named for what they hold, each with its record. */
+import { className } from '../../core/classes/model_classes';
 import { zipSync } from 'fflate';
 import { classSlug, fileBase, modelSlug, type NameParts } from '../export/file_names';
 import { downloadBlob, pngBlob, pngBytes, sampleImage } from '../export/export_png';
@@ -78,7 +79,7 @@ export function gridCaption(s: AppState): string {
   const names = s.classes
     .map(
       (c) =>
-        `${s.classList[c.index]?.names[0] ?? `class ${c.index}`}${s.classes.length > 1 ? ` ${Math.round((c.weight / total) * 100)}%` : ''}`,
+        `${className(s.classList, c.index)}${s.classes.length > 1 ? ` ${Math.round((c.weight / total) * 100)}%` : ''}`,
     )
     .join(' + ');
   const first = s.samples[0]?.seed ?? s.seed;

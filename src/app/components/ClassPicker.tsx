@@ -1,4 +1,5 @@
 /** Class search (a keyboard-navigable combobox), the blend of up to 4 classes, and "random". */
+import { className } from '../../core/classes/model_classes';
 import { useId, useMemo, useState } from 'react';
 import { searchClasses } from '../../core/classes/class_search';
 import type { ModelClass } from '../../core/classes/model_classes';
@@ -59,7 +60,7 @@ export function ClassPicker() {
     }
   };
 
-  const name = (i: number) => classList[i]?.names[0] ?? `class ${i}`;
+  const name = (i: number) => className(classList, i);
 
   return (
     <Section

@@ -1,4 +1,5 @@
 /** The selected sample, large: a modal dialog (Esc or Close shuts it) with its settings and a download. */
+import { className } from '../../core/classes/model_classes';
 import { useEffect, useRef } from 'react';
 import { exportCurrent } from '../actions/export_actions';
 import { closeViewer } from '../actions/view_actions';
@@ -27,7 +28,7 @@ export function SampleViewer() {
   }, [open, sample]);
 
   const ready = Boolean(sample?.fresh && sample.rgba);
-  const name = classes.map((c) => classList[c.index]?.names[0] ?? `class ${c.index}`).join(' + ');
+  const name = classes.map((c) => className(classList, c.index)).join(' + ');
   return (
     <dialog
       ref={dialog}

@@ -2,6 +2,7 @@
  * The SampleRecord of a sample on the page, built from the settings that drew it (the latents are
  * drawn again here from the same seeds: cheap, and exactly what the worker used).
  */
+import { className } from '../../core/classes/model_classes';
 import { editsToRecord } from '../../core/edit/edit_record';
 import { recordForSample, type SampleRecord } from '../../core/export/sample_record';
 import { sampleLatents, sampleSeed } from '../../core/latent/latent_request';
@@ -42,7 +43,7 @@ export function recordForView(s: AppState, index: number, batch?: number): Sampl
       z: latents.z,
       slotZ: latents.slotZ,
       backend: s.backend?.name ?? 'unknown',
-      className: (i) => s.classList[i]?.names[0] ?? `class ${i}`,
+      className: (i) => className(s.classList, i),
       lineage: { edits: editsToRecord(s.edits), ...s.origin },
     },
     0,

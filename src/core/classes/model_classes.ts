@@ -8,6 +8,11 @@ export interface ModelClass {
   wnid?: string;
 }
 
+/** The display name of class i, or "class i" where the model names none. */
+export function className(list: readonly ModelClass[], i: number): string {
+  return list[i]?.names[0] ?? `class ${i}`;
+}
+
 export function classesForModel(topology: Pick<ModelTopology, 'classNames' | 'architecture'>): readonly ModelClass[] {
   if (topology.classNames) return topology.classNames.map((n) => ({ names: [n] }));
   const n = topology.architecture.numClasses;
