@@ -10,7 +10,7 @@ import { CancelledError } from '../../core/errors';
 import { formatHubRef, isHubRef, parseHubRef } from '../../core/hub/hub_ref';
 import type { ClassWeight } from '../../core/latent/class_vector';
 import { NetworkError } from '../../worker/errors';
-import type { ModelInfo, ModelSource } from '../../worker/protocol';
+import type { CachedModel, ModelInfo, ModelSource } from '../../worker/protocol';
 import { catalogEntry, DEFAULT_MODEL_ID, entryMirrors, type CatalogEntry } from '../catalog';
 import { formatBytes } from '../format';
 import type { ModelRef, SlotState } from '../store/settings_slice';
@@ -130,13 +130,7 @@ function beginLookUp(label: string): AbortSignal {
 }
 
 async function isCached(key: string): Promise<boolean> {
-  try {
-    const list = await worker().request({ type: 'listCached' }).promise;
-    useStore.setState({ cached: list });
-    return list.some((c) => c.key === key);
-  } catch {
-    return false;
-  }
+  return (await refreshCached())?.some((c) => c.key === key) ?? false;
 }
 
 /** Probes the entry's mirrors, then downloads from the first that answers, falling back in order. */
@@ -307,11 +301,14 @@ function adoptModel(info: ModelInfo, ref: ModelRef | null, pending: PendingSetti
   });
 }
 
-export async function refreshCached(): Promise<void> {
+/** Reads the offline copies into the store; null where there is no IndexedDB (the list stays as it was). */
+export async function refreshCached(): Promise<CachedModel[] | null> {
   try {
-    useStore.setState({ cached: await worker().request({ type: 'listCached' }).promise });
+    const cached = await worker().request({ type: 'listCached' }).promise;
+    useStore.setState({ cached });
+    return cached;
   } catch {
-    // No IndexedDB here: the list stays empty.
+    return null;
   }
 }
 
