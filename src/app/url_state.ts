@@ -3,6 +3,7 @@
  * &current=&backend=&dir= (direction edits: range/index:amount, e.g. 0/2:-1.8,1-3/1:3). Parsing never throws: a value that makes no sense is dropped with a notice.
  * Class specs are kept as text until the model's class list is known (see resolveClassSpec).
  */
+import { MAX_EDIT_AMOUNT } from '../core/edit/latent_edits';
 import { MAX_SEED } from '../core/latent/latent_request';
 import { MAX_TRUNCATION, MIN_TRUNCATION, TRUNCATION_MODES, type TruncationMode } from '../core/latent/truncation';
 import { BACKEND_ORDER, type BackendChoice } from '../worker/protocol';
@@ -28,16 +29,14 @@ export interface LinkEdit {
   amount: number;
 }
 
-const MAX_LINK_AMOUNT = 3;
-
 function directionEdits(text: string, notices: string[]): LinkEdit[] {
   const out: LinkEdit[] = [];
   for (const part of text.split(',')) {
     const m = /^(all|\d+(?:-\d+)?)\/(\d+):([-+]?\d*\.?\d+)$/.exec(part);
     const amount = m ? Number(m[3]) : NaN;
-    if (!m || !(Math.abs(amount) <= MAX_LINK_AMOUNT)) {
+    if (!m || !(Math.abs(amount) <= MAX_EDIT_AMOUNT)) {
       notices.push(
-        `Ignored dir "${part}": expected range/index:amount, the amount from -${MAX_LINK_AMOUNT} to ${MAX_LINK_AMOUNT}.`,
+        `Ignored dir "${part}": expected range/index:amount, the amount from -${MAX_EDIT_AMOUNT} to ${MAX_EDIT_AMOUNT}.`,
       );
       continue;
     }

@@ -4,7 +4,7 @@
  * setting (tests point it at a local Hub).
  */
 import { resolveHubModel, searchHub, type Fetch, type ResolvedHubModel } from '../../core/hub/hub_api';
-import { parseHubRef, trimSlash } from '../../core/hub/hub_ref';
+import { DEFAULT_HUB, parseHubRef, trimSlash } from '../../core/hub/hub_ref';
 import { CancelledError } from '../../core/errors';
 import { unreachableError } from '../../worker/download';
 import { probeUrl } from '../../worker/probe';
@@ -78,7 +78,7 @@ export async function searchTheHub(query: string): Promise<void> {
 
 /** Sets the Hub address (for a mirror of the Hub, or a local one); forgets what the old one said. */
 export function setHubBase(url: string): void {
-  const hubBase = trimSlash(url.trim()) || 'https://huggingface.co';
+  const hubBase = trimSlash(url.trim()) || DEFAULT_HUB;
   storeHubBase(hubBase);
   useStore.setState({ hubBase, mirrorStatus: {}, hubSearch: { query: '', status: 'idle', hits: [] } });
 }

@@ -1,5 +1,6 @@
 /** Hugging Face Hub: open `hf:owner/repo[@revision]`, search the Hub for BigGAN checkpoints, and the Hub's address. */
 import { useState } from 'react';
+import { isHubRef } from '../../core/hub/hub_ref';
 import { loadRef } from '../actions/model_actions';
 import { searchTheHub, setHubBase } from '../actions/source_actions';
 import { useStore } from '../store/store';
@@ -19,7 +20,7 @@ export function HubPanel() {
         onSubmit={(e) => {
           e.preventDefault();
           const r = ref.trim();
-          if (r) void loadRef({ model: r.startsWith('hf:') ? r : `hf:${r}` });
+          if (r) void loadRef({ model: isHubRef(r) ? r : `hf:${r}` });
         }}
       >
         <label>
