@@ -15,8 +15,6 @@ export interface OpenCheckpoint {
   container: CheckpointContainer;
   /** Every tensor's shape, in file order. */
   shapes: Map<string, number[]>;
-  /** Bytes of all tensors as float32 (for progress). */
-  dataBytes: number;
   /** Reads one tensor, gathered to row-major float32, exactly as readCheckpoint would. */
   read(name: string, signal?: AbortSignal): Promise<CheckpointTensor>;
 }
@@ -33,7 +31,6 @@ export async function openCheckpoint(source: CheckpointSource, signal?: AbortSig
   return {
     container,
     shapes: new Map(views.map((v) => [v.name, v.shape.slice()])),
-    dataBytes: views.reduce((n, v) => n + v.shape.reduce((a, b) => a * b, 1) * 4, 0),
     async read(name, readSignal) {
       const view = byName.get(name);
       if (!view) throw new CheckpointFormatError(`The checkpoint has no tensor "${name}".`);
