@@ -22,14 +22,22 @@ export class LazyPthreadWorker extends EventEmitter {
   private real: NodeWorker | null = null;
   private loadMessage: PthreadMessage | null = null;
   private referenced = true;
-  /** Set once the backend is up: workers started later must not keep a finished CLI alive. */
-  static unrefNew = false;
+  private static readonly all = new Set<LazyPthreadWorker>();
+  /** Set by releaseAll: threads started later must not keep a finished CLI alive either. */
+  private static released = false;
+
+  /** Lets no pool thread, started or to come, hold the process open. */
+  static releaseAll(): void {
+    LazyPthreadWorker.released = true;
+    for (const w of LazyPthreadWorker.all) w.unref();
+  }
 
   constructor(
     private readonly script: string | URL,
     private readonly options?: WorkerOptions,
   ) {
     super();
+    LazyPthreadWorker.all.add(this);
   }
 
   postMessage(message: PthreadMessage, transfer?: readonly Transferable[]): void {
@@ -55,14 +63,14 @@ export class LazyPthreadWorker extends EventEmitter {
     });
     for (const event of ['error', 'exit', 'online', 'messageerror']) real.on(event, (x) => this.emit(event, x));
     if (this.loadMessage) real.postMessage(this.loadMessage);
-    if (!this.referenced || LazyPthreadWorker.unrefNew) real.unref();
+    if (!this.referenced || LazyPthreadWorker.released) real.unref();
     this.real = real;
     return real;
   }
 
   ref(): void {
     this.referenced = true;
-    if (!LazyPthreadWorker.unrefNew) this.real?.ref();
+    if (!LazyPthreadWorker.released) this.real?.ref();
   }
 
   unref(): void {
@@ -71,6 +79,7 @@ export class LazyPthreadWorker extends EventEmitter {
   }
 
   async terminate(): Promise<number> {
+    LazyPthreadWorker.all.delete(this);
     return this.real ? this.real.terminate() : 0;
   }
 

@@ -79,24 +79,11 @@ export async function startWasmBackend(threads: number): Promise<number> {
   } finally {
     os.cpus = realCpus;
   }
-  if (threads > 1) {
-    unrefPthreadWorkers();
-    LazyPthreadWorker.unrefNew = true;
-  }
+  // XNNPACK's pool threads live as long as the backend and are ref'd worker_threads, so a CLI that
+  // finishes by returning from main (not process.exit) would never exit. They only ever run while
+  // the main thread waits in a kernel, so letting them not hold the event loop open is safe.
+  if (threads > 1) LazyPthreadWorker.releaseAll();
   return getThreadsCount();
-}
-
-/**
- * XNNPACK's pool threads live as long as the backend and are ref'd worker_threads, so a CLI that
- * finishes by returning from main (not process.exit) would never exit. They only ever run while
- * the main thread waits in a kernel, so letting them not hold the event loop open is safe.
- */
-function unrefPthreadWorkers(): void {
-  const b = tf.backend() as unknown as {
-    wasm?: { PThread?: { runningWorkers?: { unref?: () => void }[]; unusedWorkers?: { unref?: () => void }[] } };
-  };
-  const p = b.wasm?.PThread;
-  for (const w of [...(p?.runningWorkers ?? []), ...(p?.unusedWorkers ?? [])]) w.unref?.();
 }
 
 /**
