@@ -80,7 +80,7 @@ export async function requestWebGpuDevice(
  */
 export async function startWebGpuBackend(options: WebGpuDeviceOptions = {}): Promise<string> {
   const { device, adapter } = await requestWebGpuDevice(options);
-  if (tf.engine().registryFactory.webgpu) tf.removeBackend('webgpu');
+  if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
   tf.registerBackend('webgpu', () => new WebGPUBackend(device, adapter.info), 3);
   if (!(await tf.setBackend('webgpu')))
     throw new SettingsError('The webgpu backend failed to start on this adapter; use --backend wasm.');
