@@ -13,6 +13,7 @@ import { loadGenerator } from '../src/core/model/load_generator';
 import { serialize } from '../src/cli/model_files';
 import { useBackend } from '../src/cli/tf_node';
 import { randomModel } from './random_model';
+import { median } from './median';
 
 const DEFAULT_KEYS = [
   'keys_biggan-deep-128.tsv',
@@ -31,7 +32,6 @@ const { values, positionals } = parseArgs({
   options: { backend: { type: 'string', default: 'wasm' } },
 });
 const backend = await useBackend(values.backend!);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 console.log(`backend ${backend}; ms, median of 3 after one warm-up`);
 for (const keys of positionals.length ? positionals : DEFAULT_KEYS) {

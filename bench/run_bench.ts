@@ -41,6 +41,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { BENCH_MODELS, benchDir, benchModel as findModel, ensureCheckpoint, ensureModelDir } from './models';
 import type { LayerProfile } from './profile_layers';
+import { median } from './median';
 
 const HERE = import.meta.dirname;
 
@@ -214,12 +215,6 @@ interface Cell {
 
 /** A run longer than this is "expensive": no warm-up at later batch sizes, fewer runs over budget. */
 const EXPENSIVE_RUN_MS = 15000;
-
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 function wasmPeer(model: string, threads: number, pool: number, verbose: boolean, src?: string): Peer {
   return new Peer(

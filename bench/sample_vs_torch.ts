@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { benchModel, ensureCheckpoint, ensureModelDir } from './models';
+import { median } from './median';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -45,12 +46,6 @@ async function timed(cmd: string, args: string[], env: Record<string, string>): 
     rmSync(dir, { recursive: true, force: true });
   }
 }
-
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 async function main(): Promise<void> {
   const m = benchModel(arg('model', 'deep128'));

@@ -16,6 +16,7 @@ import { startWebGpuBackend } from '../../src/cli/webgpu_node';
 import { zDimOf } from '../../src/core/config/architecture';
 import type { Generator } from '../../src/core/nets/generator';
 import { compilePipelines } from '../../src/worker/compile_pipelines';
+import { median } from '../median';
 
 const { values } = parseArgs({
   options: {
@@ -38,8 +39,6 @@ async function draw(generator: Generator): Promise<number> {
   tf.dispose([z, classVector, out]);
   return performance.now() - t0;
 }
-
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 
 async function side(
   warmUp: boolean,

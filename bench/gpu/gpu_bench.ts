@@ -18,6 +18,7 @@ import { startWebGpuBackend } from '../../src/cli/webgpu_node';
 import type { LoadedModel } from '../../src/core/model/load_generator';
 import { compilePipelines } from '../../src/worker/compile_pipelines';
 import { benchInputs, maxDiffVsTorch, readTorchCase } from '../models';
+import { median } from '../median';
 
 interface Result {
   side: string;
@@ -38,8 +39,6 @@ const { values } = parseArgs({
     report: { type: 'string' },
   },
 });
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** A row per batch size; a model that fails to load fails its rows and the run goes on. */
 async function benchModel(id: string, batches: number[], runs: number, warmup: number): Promise<void> {
