@@ -23,6 +23,7 @@ import { artifactsFromShards } from '../src/core/model/in_memory_artifacts';
 import { serializeModel } from '../src/core/model/model_format';
 import { startAppServer } from '../tests/browser/helpers/app_server';
 import { launchBrowser } from '../tests/browser/helpers/browser';
+import { concat } from '../tests/helpers/torch_writer';
 import { generation, waitForSamples } from '../tests/browser/helpers/page_tools';
 
 const MB = 1e6;
@@ -145,16 +146,6 @@ async function nodeConversion(path: string, whole: boolean): Promise<number> {
   const artifacts = artifactsFromShards(model.modelJson, whole ? [concat(shards)] : shards);
   if (!artifacts.weightData) throw new Error('no weights');
   return (process.resourceUsage().maxRSS * 1024 - start) / MB;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 const [first, ...rest] = process.argv.slice(2);
