@@ -83,7 +83,8 @@ def read_f32(path):
 def bench_model(model, weights_dir, batches, runs, warmup, device):
     path = os.path.join(weights_dir, f'{model}.pt')
     try:
-        bench = torch_baseline.Bench(state=torch.load(path, map_location='cpu'))
+        # No warm-up forward on the CPU: the folded weights are computed on the device, by the check.
+        bench = torch_baseline.Bench(state=torch.load(path, map_location='cpu'), warm=False)
         net = move(bench.net('folded'), device, set())
         check = max_diff_vs_cpu(net, path, device)
     except Exception as e:  # a missing file, or a device out of memory: report, go on
