@@ -147,20 +147,17 @@ describe('TF Hub BigGAN layout', () => {
     expect(arch.chunkSize * slots).toBe(arch.dimZ);
   });
 
-  it.skipIf(!fullFixtures('the TF Hub pre-divided weight form (made from the effective weights)'))(
-    'reads the older form (pre-divided weight, no weight_v) to the same weights',
-    () => {
-      const oldForm = tfhubPreDividedStateDict();
-      expect([...oldForm.keys()].some((k) => k.endsWith('.weight_v'))).toBe(false);
-      const a = convertStateDict(stateDict);
-      const b = convertStateDict(oldForm);
-      expect(b.weights.map((w) => w.name)).toEqual(a.weights.map((w) => w.name));
-      a.weights.forEach((w, i) => {
-        const scale = w.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-        expect(maxAbsDiff(w.data, b.weights[i].data), w.name).toBeLessThanOrEqual(1e-6 * scale);
-      });
-    },
-  );
+  it('reads the older form (pre-divided weight, no weight_v) to the same weights', () => {
+    const oldForm = tfhubPreDividedStateDict();
+    expect([...oldForm.keys()].some((k) => k.endsWith('.weight_v'))).toBe(false);
+    const a = convertStateDict(stateDict);
+    const b = convertStateDict(oldForm);
+    expect(b.weights.map((w) => w.name)).toEqual(a.weights.map((w) => w.name));
+    a.weights.forEach((w, i) => {
+      const scale = w.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      expect(maxAbsDiff(w.data, b.weights[i].data), w.name).toBeLessThanOrEqual(1e-6 * scale);
+    });
+  });
 
   it.skipIf(!fullFixtures('the TF-order sigma check against the effective weights'))(
     'flattens conv weights in TF order for sigma: torch order would give other weights',

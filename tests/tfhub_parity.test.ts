@@ -11,15 +11,7 @@ import { artifactsFromSerialized } from '../src/core/model/in_memory_artifacts';
 import { loadGenerator, type LoadedModel } from '../src/core/model/load_generator';
 import { serializeModel } from '../src/core/model/model_format';
 import { NODE_BACKENDS, setBackend } from './helpers/backends';
-import {
-  caseNames,
-  fullFixtures,
-  maxAbsDiff,
-  nchwToNhwc,
-  readCase,
-  readFixtureNpy,
-  readRawTensors,
-} from './helpers/fixtures';
+import { caseNames, maxAbsDiff, nchwToNhwc, readCase, readFixtureNpy, readRawTensors } from './helpers/fixtures';
 import { tfhubPreDividedStateDict } from './helpers/tfhub_old_form';
 
 const TOLERANCE = 1e-4;
@@ -47,10 +39,7 @@ async function runCase(model: LoadedModel, name: string): Promise<number> {
 
 const FORMS: [string, () => StateDict][] = [
   ['weight_orig/u/v', () => readRawTensors(FAMILY, 'state_dict')],
-  // Made from the effective weights, which only the full fixture set has.
-  ...(fullFixtures('TF Hub parity from the pre-divided weight form')
-    ? [['pre-divided weight', tfhubPreDividedStateDict] as [string, () => StateDict]]
-    : []),
+  ['pre-divided weight', tfhubPreDividedStateDict],
 ];
 
 describe.each(NODE_BACKENDS)('TF Hub BigGAN on the %s backend', (backend) => {
