@@ -1,7 +1,7 @@
 /**
  * Converting tensor by tensor from the file (what the page does with big checkpoints) gives the
- * same weights as converting a whole state_dict, reads no tensor it does not use, and holds only
- * one weight's sources at a time.
+ * same weights as converting a whole state_dict, reads each tensor it uses once and none of the
+ * buffers a forward never reads (batch counters, training-time statistics).
  */
 import { openAsBlob, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +14,9 @@ import { writeLegacy } from './helpers/torch_writer';
 
 const config = (family: FixtureFamily) =>
   family === 'biggan-tfhub' ? undefined : readFileSync(fixturePath(family, 'config.json'), 'utf8');
+
+/** Buffers no eval forward reads: batch-norm batch counters and running statistics. */
+const UNUSED = /\.(num_batches_tracked|running_mean|running_var)$/;
 
 const FILES = (Object.keys(CHECKPOINTS) as FixtureFamily[]).flatMap((family) =>
   CHECKPOINTS[family].map((file) => [family, file] as const),
@@ -43,6 +46,9 @@ describe.each(FILES)('%s/%s converted tensor by tensor', (family, file) => {
     );
     expect(new Set(reads).size).toBe(reads.length);
     expect(reads.every((k) => checkpoint.shapes.has(k))).toBe(true);
+    const unused = [...checkpoint.shapes.keys()].filter((k) => UNUSED.test(k));
+    if (family === 'biggan-tfhub') expect(unused.length).toBeGreaterThan(0);
+    expect(reads.filter((k) => UNUSED.test(k))).toEqual([]);
   });
 });
 
