@@ -1,27 +1,16 @@
 /** Whether the intro shows: open until dismissed, then remembered in localStorage (where there is one). */
 import { useSyncExternalStore } from 'react';
+import { readLocal, writeLocal } from './local_setting';
 
 const KEY = 'biggan-explorer.intro-dismissed';
 const listeners = new Set<() => void>();
 
-function readDismissed(): boolean {
-  try {
-    return localStorage.getItem(KEY) === '1';
-  } catch {
-    return false; // storage blocked: the intro shows each visit
-  }
-}
-
-let dismissed = readDismissed();
+// Where storage is blocked this reads false: the intro shows each visit.
+let dismissed = readLocal(KEY) === '1';
 
 function set(value: boolean): void {
   dismissed = value;
-  try {
-    if (value) localStorage.setItem(KEY, '1');
-    else localStorage.removeItem(KEY);
-  } catch {
-    // storage blocked: remembered for this visit only
-  }
+  writeLocal(KEY, value ? '1' : null);
   for (const l of listeners) l();
 }
 

@@ -5,6 +5,7 @@
 import type { StateCreator } from 'zustand';
 import type { HubSearchHit } from '../../core/hub/hub_api';
 import { DEFAULT_HUB } from '../../core/hub/hub_ref';
+import { readLocal, writeLocal } from './local_setting';
 import type { ProbeResult } from '../../worker/probe';
 import type { ModelRef, SlotState } from './settings_slice';
 import type { AppState } from './store';
@@ -40,20 +41,11 @@ export interface SourceSlice {
 const HUB_KEY = 'biggan-explorer.hub';
 
 export function storedHubBase(): string {
-  try {
-    return localStorage.getItem(HUB_KEY) || DEFAULT_HUB;
-  } catch {
-    return DEFAULT_HUB;
-  }
+  return readLocal(HUB_KEY) || DEFAULT_HUB;
 }
 
 export function storeHubBase(url: string): void {
-  try {
-    if (url === DEFAULT_HUB) localStorage.removeItem(HUB_KEY);
-    else localStorage.setItem(HUB_KEY, url);
-  } catch {
-    // Private mode: the setting lasts for this visit only.
-  }
+  writeLocal(HUB_KEY, url === DEFAULT_HUB ? null : url);
 }
 
 export const createSourceSlice: StateCreator<AppState, [], [], SourceSlice> = () => ({
