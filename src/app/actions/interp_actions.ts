@@ -14,7 +14,7 @@ import { encodeGifAsync } from '../export/gif_export';
 import { upscale } from '../export/resize';
 import { recordForView } from '../export/view_record';
 import { encodeWebm, findVideoCodec } from '../export/webm_export';
-import type { JobProgress } from '../store/export_slice';
+import type { JobProgress, PickedSample } from '../store/export_slice';
 import { useStore } from '../store/store';
 import { errorText, notify, worker } from './worker_link';
 
@@ -85,21 +85,23 @@ export function cancelJob(): void {
 }
 
 /** Draws the walk from A to B; frames appear in the strip as they come. */
+/** Why A and B cannot be interpolated on the loaded model, or null when they can. */
+export function interpEndsProblem(a: PickedSample, b: PickedSample, loadedHash: string | undefined): string | null {
+  if (a.record.model.hash !== b.record.model.hash)
+    return `A comes from '${a.record.model.id}' and B from '${b.record.model.id}': pick both ends from one model.`;
+  if (a.record.model.hash !== loadedHash)
+    return `A and B come from '${a.record.model.id}', not the model loaded now: open it, or pick both ends from this one.`;
+  return null;
+}
+
 export async function runInterpolation(): Promise<void> {
   const s = useStore.getState();
   const { interpA: a, interpB: b, interpSteps: steps, interpWhat: what } = s;
   if (!a || !b || !s.modelInfo) return;
-  const hash = s.modelInfo.topology.contentHash;
-  for (const [name, end] of [
-    ['A', a],
-    ['B', b],
-  ] as const) {
-    if (end.record.model.hash !== hash) {
-      useStore.setState({
-        interpError: `Sample ${name} was made with model '${end.record.model.id}', not the one loaded now. Pick both ends from this model.`,
-      });
-      return;
-    }
+  const problem = interpEndsProblem(a, b, s.modelInfo.topology.contentHash);
+  if (problem) {
+    useStore.setState({ interpError: problem });
+    return;
   }
   cancelJob();
   const abort = new AbortController();

@@ -5,6 +5,7 @@ import {
   exportGif,
   exportStrip,
   exportWebm,
+  interpEndsProblem,
   MAX_FPS,
   MAX_UI_STEPS,
   MIN_FPS,
@@ -78,14 +79,7 @@ export function InterpolationPanel() {
   const pingPong = useStore((s) => s.interpPingPong);
   const loadedHash = useStore((s) => s.modelInfo?.topology.contentHash);
   const busy = status === 'generating' || status === 'encoding';
-  const reason =
-    !a || !b
-      ? null
-      : a.record.model.hash !== b.record.model.hash
-        ? `A comes from '${a.record.model.id}' and B from '${b.record.model.id}': pick both ends from one model.`
-        : a.record.model.hash !== loadedHash
-          ? `A and B come from '${a.record.model.id}', not the model loaded now: open it, or pick both ends from this one.`
-          : null;
+  const reason = a && b ? interpEndsProblem(a, b, loadedHash) : null;
   const done = status === 'done';
   return (
     <section className="panel interp" aria-labelledby="interp-title" data-testid="interp-panel" data-status={status}>
