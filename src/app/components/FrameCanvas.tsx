@@ -1,4 +1,4 @@
-/** An RGBA frame on a canvas (interpolation strip and player). */
+/** An RGBA frame on a canvas (interpolation strip and player, the enlarged sample). */
 import { useEffect, useRef } from 'react';
 
 export function FrameCanvas({

@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'react';
 import { exportCurrent } from '../actions/export_actions';
 import { closeViewer } from '../actions/view_actions';
 import { useStore } from '../store/store';
+import { FrameCanvas } from './FrameCanvas';
 
 export function SampleViewer() {
   const open = useStore((s) => s.viewerOpen);
@@ -12,7 +13,6 @@ export function SampleViewer() {
   const classList = useStore((s) => s.classList);
   const t = useStore((s) => s.truncation);
   const dialog = useRef<HTMLDialogElement>(null);
-  const canvas = useRef<HTMLCanvasElement>(null);
 
   useEffect(() => {
     const d = dialog.current;
@@ -20,12 +20,6 @@ export function SampleViewer() {
     if (open && !d.open) d.showModal();
     if (!open && d.open) d.close();
   }, [open]);
-
-  useEffect(() => {
-    const ctx = canvas.current?.getContext('2d');
-    if (open && ctx && sample?.rgba)
-      ctx.putImageData(new ImageData(new Uint8ClampedArray(sample.rgba), sample.width, sample.height), 0, 0);
-  }, [open, sample]);
 
   const ready = Boolean(sample?.fresh && sample.rgba);
   const name = classes.map((c) => className(classList, c.index)).join(' + ');
@@ -40,14 +34,11 @@ export function SampleViewer() {
     >
       {open && sample && (
         <div className="viewer-body">
-          <canvas
-            ref={canvas}
-            width={sample.width || 1}
-            height={sample.height || 1}
-            data-testid="viewer-canvas"
-            role="img"
-            aria-label={`${name}, seed ${sample.seed}`}
-            style={{ imageRendering: sample.width < 256 ? 'pixelated' : 'auto' }}
+          <FrameCanvas
+            rgba={sample.rgba}
+            size={sample.width}
+            testId="viewer-canvas"
+            label={`${name}, seed ${sample.seed}`}
           />
           <div className="row wrap viewer-bar">
             <span className="grow">
