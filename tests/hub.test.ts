@@ -4,13 +4,12 @@
  * search, resumable downloads (a cut mid-body, no Range, no Content-Length, HTML instead of the
  * file, 404), and `biggan convert hf:owner/repo` end to end on the BigGAN-deep fixture.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HubError } from '../src/core/errors';
+import { biggan, bigganWith } from './helpers/cli';
 import { resolveHubModel, searchHub } from '../src/core/hub/hub_api';
 import { formatHubRef, parseHubRef, pickCheckpoint } from '../src/core/hub/hub_ref';
 import { downloadBytes } from '../src/worker/download';
@@ -176,27 +175,24 @@ describe('the Hub API and downloads, against the local Hub', () => {
   });
 
   it('biggan convert hf:owner/repo downloads, converts and writes the model', async () => {
-    const BIN = resolve(__dirname, '../bin/biggan.mjs');
     const dir = join(out, 'deep');
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [BIN, 'convert', 'hf:someone/BigGAN-deep-fixture', '--out', dir, '--hub', hub.origin],
-      { maxBuffer: 1 << 24 },
-    );
+    const converted = await biggan('convert', 'hf:someone/BigGAN-deep-fixture', '--out', dir, '--hub', hub.origin);
+    expect(converted.code).toBe(0);
+    const { stdout } = converted;
     expect(stdout).toMatch(/wrote .*model\.json/);
     expect(existsSync(join(dir, 'model.json'))).toBe(true);
     const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as {
       modelTopology: { architecture: { family: string } };
     };
     expect(json.modelTopology.architecture.family).toBe('biggan-deep');
-    const missing = await promisify(execFile)(
-      process.execPath,
-      [BIN, 'convert', 'hf:nobody/missing', '--out', join(out, 'x')],
-      {
-        env: { ...process.env, BIGGAN_HUB: hub.origin },
-      },
-    ).catch((e: { code: number; stderr: string }) => e);
-    expect((missing as { code: number }).code).not.toBe(0);
-    expect((missing as { stderr: string }).stderr).toMatch(/no public repository hf:nobody\/missing/);
+    const missing = await bigganWith(
+      { env: { BIGGAN_HUB: hub.origin } },
+      'convert',
+      'hf:nobody/missing',
+      '--out',
+      join(out, 'x'),
+    );
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/no public repository hf:nobody\/missing/);
   });
 });

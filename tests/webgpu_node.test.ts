@@ -4,9 +4,7 @@
  * default limits, the compile-only warm-up, and clear messages when there is no adapter. Without a GPU this runs on
  * SwiftShader's Vulkan driver (Debian's chromium ships it), slowly: fixture models only.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startWebGpuBackend } from '../src/cli/webgpu_node';
@@ -16,6 +14,7 @@ import { artifactsFromSerialized } from '../src/core/model/in_memory_artifacts';
 import { loadGenerator, type LoadedModel } from '../src/core/model/load_generator';
 import type { GeneratorOptions } from '../src/core/nets/generator';
 import { caseNames, maxAbsDiff, nchwToNhwc, readCase, readFixtureNpy, type FixtureFamily } from './helpers/fixtures';
+import { bigganWith } from './helpers/cli';
 import { serializeFixture } from './helpers/models';
 
 const TOLERANCE = 1e-2;
@@ -119,20 +118,16 @@ describe('WebGPU in Node (Dawn)', () => {
 
 describe('WebGPU in Node without an adapter', () => {
   it('`biggan sample --backend webgpu` says in one line what to install or which backend to use', async () => {
-    const run = promisify(execFile)(
-      'node',
-      ['bin/biggan.mjs', 'sample', '--backend', 'webgpu', '--out', '/tmp/never.png'],
-      {
-        env: { ...process.env, VK_ICD_FILENAMES: '/nonexistent/icd.json' },
-        timeout: 60_000,
-      },
+    const failed = await bigganWith(
+      { env: { VK_ICD_FILENAMES: '/nonexistent/icd.json' }, timeout: 60_000 },
+      'sample',
+      '--backend',
+      'webgpu',
+      '--out',
+      '/tmp/never.png',
     );
-    const failed = await run.then(
-      () => null,
-      (e: { code: number; stderr: string }) => e,
-    );
-    expect(failed?.code).toBe(1);
-    const ours = failed!.stderr.split('\n').filter((l) => l.startsWith('biggan sample:'));
+    expect(failed.code).toBe(1);
+    const ours = failed.stderr.split('\n').filter((l) => l.startsWith('biggan sample:'));
     expect(ours).toEqual([expect.stringMatching(/no GPU adapter\. Install a Vulkan driver.*or use --backend wasm\.$/)]);
   }, 90_000);
 });
